@@ -1,0 +1,29 @@
+"""The service navigation, chosen by what the signed-in user may do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from partnerships import permissions
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    items: list[dict[str, str]] = []
+    if user is not None and user.is_authenticated:
+        items.append({"text": "My partnerships", "href": reverse("home")})
+        if permissions.is_admin(user) or len(permissions.current_roles(user)) > 0:
+            items.append({"text": "Partnerships", "href": reverse("partnerships:list")})
+        if permissions.is_admin(user):
+            items.append({"text": "Administration", "href": reverse("admin:index")})
+    path = request.path
+    for item in items:
+        # The deepest matching item is the current page's section.
+        item["current"] = (
+            "yes" if item["href"] == path or (item["href"] != "/" and path.startswith(item["href"])) else ""
+        )
+    return {"service_name": settings.PORTAL_SERVICE_NAME, "nav_items": items}

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from partnerships.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Safer Essex demo partnerships, organisations and people (idempotent); print the logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            logins = load_demo()
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
+        width = max(len(email) for email, _ in logins)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {settings.DEMO_PASSWORD})"))
+        for email, description in logins:
+            self.stdout.write(f"  {email.ljust(width)}  {description}")
+        self.stdout.write("")

@@ -1,0 +1,265 @@
+"""Pages for partnerships and their membership. Views parse input and render; rules live elsewhere.
+
+Every view fetches its object through partnerships.permissions (404 outside the user's scope, 403 if
+they may see but not change it) and changes data only through partnerships.services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from partnerships import permissions, selectors, services
+from partnerships.forms import (
+    EndForm,
+    MembershipAddForm,
+    MembershipStandingForm,
+    PartnershipSearchForm,
+    PortalForm,
+    RoleAddForm,
+    RoleChangeForm,
+)
+from partnerships.models import Partnership, User
+
+GET_AND_POST = require_http_methods(["GET", "POST"])
+
+
+def _page(request: HttpRequest, items: Any) -> Page[Any]:
+    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _form_page(request: HttpRequest, template: str, form: PortalForm, **context: Any) -> HttpResponse:
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+def _members_url(partnership: Partnership) -> str:
+    return reverse("partnerships:members", args=[partnership.slug])
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """'My partnerships': where the user holds roles, and what those roles are."""
+    return render(request, "partnerships/home.html", {"mine": selectors.my_partnerships(request.user)})
+
+
+@login_required
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    """Every partnership the user may see, searchable by name or ONS code, paginated."""
+    form = PartnershipSearchForm(request.GET or None)
+    partnerships = permissions.visible_partnerships(request.user).select_related("parent", "police_force_area")
+    if form.is_valid():
+        if q := form.cleaned_data["q"].strip():
+            partnerships = partnerships.filter(Q(name__icontains=q) | Q(ons_code__iexact=q))
+        if kind := form.cleaned_data["kind"]:
+            partnerships = partnerships.filter(kind=kind)
+    page = _page(request, partnerships.order_by("name"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "partnerships/list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def partnership_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    """A partnership: its area, member organisations by standing, people, and groups under it."""
+    partnership = permissions.get_partnership_for_user(request.user, ref)
+    can_view_people = permissions.can_view_people(request.user, partnership)
+    context = {
+        "partnership": partnership,
+        "areas": selectors.local_authority_areas(partnership),
+        "standing_groups": selectors.memberships_by_standing(partnership),
+        "people": list(selectors.current_people(partnership)) if can_view_people else None,
+        "children": [] if partnership.is_county_group else selectors.child_groups(partnership),
+        "policing_areas": selectors.csps_by_policing_area(partnership) if partnership.is_county_group else [],
+        "county_others": [c for c in selectors.child_groups(partnership) if not c.is_csp]
+        if partnership.is_county_group
+        else [],
+        "can_manage": permissions.can_manage_partnership(request.user, partnership),
+    }
+    return render(request, "partnerships/detail.html", context)
+
+
+@login_required
+def members(request: HttpRequest, ref: str) -> HttpResponse:
+    """The manager's page: change member organisations and people's roles."""
+    partnership = permissions.get_partnership_for_user(request.user, ref, for_write=True)
+    memberships, roles = selectors.open_memberships_and_roles(partnership)
+    return render(
+        request,
+        "partnerships/members.html",
+        {"partnership": partnership, "memberships": memberships, "roles": roles},
+    )
+
+
+@login_required
+def history(request: HttpRequest, ref: str) -> HttpResponse:
+    """Who changed the partnership's membership and roles, and when."""
+    partnership = permissions.get_partnership_for_user(request.user, ref, for_write=True)
+    page = _page(request, selectors.membership_history(partnership))
+    crumbs = [("Manage members", _members_url(partnership))]
+    return render(request, "partnerships/history.html", {"partnership": partnership, "page": page, "crumbs": crumbs})
+
+
+@login_required
+@GET_AND_POST
+def membership_add(request: HttpRequest, ref: str) -> HttpResponse:
+    partnership = permissions.get_partnership_for_user(request.user, ref, for_write=True)
+    form = MembershipAddForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_add(
+                actor=_actor(request),
+                partnership=partnership,
+                organisation=form.cleaned_data["organisation"],
+                standing=form.cleaned_data["standing"],
+                start_date=form.cleaned_data["start_date"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{membership.organisation} added as {membership.get_standing_display().lower()}")
+            return redirect(_members_url(partnership))
+    return _form_page(request, "partnerships/form.html", form, partnership=partnership, title="Add an organisation")
+
+
+@login_required
+@GET_AND_POST
+def membership_standing(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    membership = permissions.get_membership_for_user(request.user, ref, pk, for_write=True)
+    form = MembershipStandingForm(request.POST or None, initial={"standing": membership.standing})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_standing(
+                actor=_actor(request), membership=membership, standing=form.cleaned_data["standing"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{membership.organisation} is now {membership.get_standing_display().lower()}")
+            return redirect(_members_url(membership.partnership))
+    return _form_page(
+        request,
+        "partnerships/form.html",
+        form,
+        partnership=membership.partnership,
+        title=f"Change the standing of {membership.organisation}",
+    )
+
+
+@login_required
+@GET_AND_POST
+def membership_end(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    membership = permissions.get_membership_for_user(request.user, ref, pk, for_write=True)
+    form = EndForm(request.POST or None, start_date=membership.start_date)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_end(
+                actor=_actor(request), membership=membership, end_date=form.cleaned_data["end_date"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Membership of {membership.organisation} ended")
+            return redirect(_members_url(membership.partnership))
+    return _form_page(
+        request,
+        "partnerships/form.html",
+        form,
+        partnership=membership.partnership,
+        title=f"End the membership of {membership.organisation}",
+        warning="The roles of the people who represent this organisation in the partnership end on the same date.",
+    )
+
+
+@login_required
+@GET_AND_POST
+def role_add(request: HttpRequest, ref: str) -> HttpResponse:
+    partnership = permissions.get_partnership_for_user(request.user, ref, for_write=True)
+    form = RoleAddForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = services.role_add_person(
+                actor=_actor(request),
+                partnership=partnership,
+                email=data["email"],
+                full_name=data["full_name"],
+                job_title=data["job_title"],
+                organisation=data["organisation"],
+                role=data["role"],
+                start_date=data["start_date"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                f"{assignment.person} added as {assignment.get_role_display().lower()} for {assignment.organisation}",
+            )
+            return redirect(_members_url(partnership))
+    return _form_page(request, "partnerships/form.html", form, partnership=partnership, title="Add a person")
+
+
+@login_required
+@GET_AND_POST
+def role_change(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    assignment = permissions.get_role_for_user(request.user, ref, pk, for_write=True)
+    form = RoleChangeForm(request.POST or None, partnership=assignment.partnership, initial={"role": assignment.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_change(actor=_actor(request), assignment=assignment, role=form.cleaned_data["role"])
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{assignment.person} is now {assignment.get_role_display().lower()}")
+            return redirect(_members_url(assignment.partnership))
+    return _form_page(
+        request,
+        "partnerships/form.html",
+        form,
+        partnership=assignment.partnership,
+        title=f"Change the role of {assignment.person}",
+        caption=f"{assignment.get_role_display()} for {assignment.organisation}",
+    )
+
+
+@login_required
+@GET_AND_POST
+def role_end(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    assignment = permissions.get_role_for_user(request.user, ref, pk, for_write=True)
+    form = EndForm(request.POST or None, start_date=assignment.start_date)
+    form.helper.inputs[0].value = "End role"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_end(actor=_actor(request), assignment=assignment, end_date=form.cleaned_data["end_date"])
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{assignment.person}'s role as {assignment.get_role_display().lower()} ended")
+            return redirect(_members_url(assignment.partnership))
+    return _form_page(
+        request,
+        "partnerships/form.html",
+        form,
+        partnership=assignment.partnership,
+        title=f"End the role of {assignment.person}",
+        caption=f"{assignment.get_role_display()} for {assignment.organisation}",
+    )
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in person making a change (every view that calls this requires sign-in)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in to make changes")
+    return user

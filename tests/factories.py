@@ -1,0 +1,98 @@
+"""factory_boy factories for the test suite. Memberships and roles start on 1 April 2022 unless told."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+
+from partnerships.models import (
+    LocalAuthorityArea,
+    Organisation,
+    OrganisationMembership,
+    OrganisationType,
+    Partnership,
+    PartnershipKind,
+    PoliceForceArea,
+    Role,
+    RoleAssignment,
+    Standing,
+    User,
+)
+
+SINCE = date(2022, 4, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password("a-long-test-password-2026")
+
+
+class PoliceForceAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PoliceForceArea
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"E2{n:07d}")
+    name = factory.Sequence(lambda n: f"Force area {n}")
+
+
+class LocalAuthorityAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalAuthorityArea
+
+    code = factory.Sequence(lambda n: f"E0{n:07d}")
+    name = factory.Sequence(lambda n: f"District {n}")
+    police_force_area = factory.SubFactory(PoliceForceAreaFactory)
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    kind = PartnershipKind.CSP
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    slug = factory.Sequence(lambda n: f"partnership-{n}")
+    ons_code = factory.Sequence(lambda n: f"E22{n:06d}")
+
+
+class CountyGroupFactory(PartnershipFactory):
+    kind = PartnershipKind.COUNTY_GROUP
+    ons_code = None
+    name = factory.Sequence(lambda n: f"Safer County {n}")
+    slug = factory.Sequence(lambda n: f"safer-county-{n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    type = OrganisationType.OTHER
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationMembership
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    standing = Standing.RESPONSIBLE_AUTHORITY
+    start_date = SINCE
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    person = factory.SubFactory(UserFactory)
+    partnership = factory.SubFactory(PartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.PARTNER_OFFICER
+    start_date = SINCE
