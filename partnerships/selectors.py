@@ -13,6 +13,7 @@ from itertools import groupby
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from partnerships.models import (
     LocalAuthorityArea,
@@ -26,11 +27,21 @@ from partnerships.models import (
 )
 from partnerships.permissions import current_roles
 
+_STANDING_PLURAL = {
+    Standing.RESPONSIBLE_AUTHORITY: "Responsible authorities",
+    Standing.CO_OPERATING: "Co-operating bodies",
+    Standing.INVITED: "Invited partners",
+}
+
 
 @dataclass
 class StandingGroup:
     standing: Standing
     memberships: list[OrganisationMembership]
+
+    @property
+    def heading(self) -> str:
+        return _STANDING_PLURAL[self.standing]
 
 
 def current_memberships(partnership: Partnership) -> QuerySet[OrganisationMembership]:
@@ -82,8 +93,6 @@ def local_authority_areas(partnership: Partnership) -> list[LocalAuthorityArea]:
 
 def child_groups(partnership: Partnership) -> list[Partnership]:
     """Groups under the partnership, with how many organisations are members of each today."""
-    from django.utils import timezone
-
     today = timezone.localdate()
     current = Q(memberships__start_date__lte=today) & (
         Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)
@@ -101,9 +110,9 @@ class PolicingAreaGroup:
     partnerships: list[Partnership] = field(default_factory=list)
 
 
-def csps_by_policing_area(county: Partnership) -> list[PolicingAreaGroup]:
-    """A county group's CSPs by local policing area (those without one last)."""
-    csps = [c for c in child_groups(county) if c.kind == PartnershipKind.CSP]
+def csps_by_policing_area(children: list[Partnership]) -> list[PolicingAreaGroup]:
+    """A county group's CSPs (from its child groups) by local policing area, those without one last."""
+    csps = [c for c in children if c.kind == PartnershipKind.CSP]
     csps.sort(key=lambda c: (c.policing_area is None, c.policing_area.name if c.policing_area else "", c.name))
     return [
         PolicingAreaGroup(name, list(items))

@@ -74,16 +74,15 @@ def partnership_detail(request: HttpRequest, ref: str) -> HttpResponse:
     """A partnership: its area, member organisations by standing, people, and groups under it."""
     partnership = permissions.get_partnership_for_user(request.user, ref)
     can_view_people = permissions.can_view_people(request.user, partnership)
+    children = selectors.child_groups(partnership)
     context = {
         "partnership": partnership,
         "areas": selectors.local_authority_areas(partnership),
         "standing_groups": selectors.memberships_by_standing(partnership),
         "people": list(selectors.current_people(partnership)) if can_view_people else None,
-        "children": [] if partnership.is_county_group else selectors.child_groups(partnership),
-        "policing_areas": selectors.csps_by_policing_area(partnership) if partnership.is_county_group else [],
-        "county_others": [c for c in selectors.child_groups(partnership) if not c.is_csp]
-        if partnership.is_county_group
-        else [],
+        # A county group lists its CSPs by policing area, and its other groups below.
+        "policing_areas": selectors.csps_by_policing_area(children) if partnership.is_county_group else [],
+        "children": [c for c in children if not (partnership.is_county_group and c.is_csp)],
         "can_manage": permissions.can_manage_partnership(request.user, partnership),
     }
     return render(request, "partnerships/detail.html", context)
