@@ -267,12 +267,15 @@ def _unique_slug(name: str, taken: set[str]) -> str:
 
 def registry_import(*, path: Path, actor: User | None = None) -> RegistrySummary:
     """Load or refresh the ONS register of CSPs (LAD → CSP → police force area); all or nothing."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in REGISTRY_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValidationError(f"{path.name}: header is missing column(s) {', '.join(missing)}")
-        rows = list(reader)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in REGISTRY_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise ValidationError(f"{path.name}: header is missing column(s) {', '.join(missing)}")
+            rows = list(reader)
+    except UnicodeDecodeError as error:
+        raise ValidationError(f"{path.name}: not UTF-8 text; save it as CSV UTF-8") from error
     for number, row in enumerate(rows, start=2):
         for column in REGISTRY_COLUMNS:
             if not (row.get(column) or "").strip():
