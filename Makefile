@@ -64,8 +64,8 @@ bench: install frontend
 
 lock: | $(PY)
 	$(PIP) install --quiet pip-tools
-	$(VENV)/bin/pip-compile --quiet --strip-extras -o requirements.lock pyproject.toml
-	$(VENV)/bin/pip-compile --quiet --strip-extras --extra dev -o requirements-dev.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3

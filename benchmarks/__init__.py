@@ -1,0 +1,1 @@
+"""National-scale benchmarks: `make bench` (see benchmarks/README.md)."""

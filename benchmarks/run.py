@@ -1,0 +1,278 @@
+"""National-scale page benchmarks on PostgreSQL: `make bench` (what and why: benchmarks/README.md).
+
+Builds a fresh database with every CSP in England and Wales (benchmarks/generate.py), then requests
+the partnership page and the manage-members page of a large CSP (400 member organisations, 2,000
+people) and a small one through Django's test client, as the same signed-in manager. Prints median and
+95th-percentile latency and the SQL queries per request, and exits 1 if a large CSP's page makes more
+queries than the small one's: the number of queries must not grow with members.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/csp_portal_bench"
+RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
+
+
+def _configure_environment() -> None:
+    """Production settings (DEBUG off), with what only a benchmark may set; before Django loads."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "csp_portal.settings"
+    os.environ["DEBUG"] = "false"
+    os.environ["SECRET_KEY"] = "bench-only-secret-key-not-for-any-deployment-5f1c9a7e3b2d4680"  # noqa: S105
+    # Hashed static names need collectstatic first; the benchmark serves no static files.
+    os.environ["STATICFILES_BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    os.environ["DATABASE_URL"] = _bench_database_url(os.environ.get("DATABASE_URL", ""))
+    # WhiteNoise warns that STATIC_ROOT does not exist before collectstatic; irrelevant here.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+
+
+def _bench_database_url(url: str) -> str:
+    """The benchmark's own database: dropped and created on every run, so never one holding real data.
+
+    Without DATABASE_URL: csp_portal_bench on the local server. With it: the same server and
+    credentials, and the database name suffixed `_bench` unless it already says bench.
+    """
+    if not url:
+        return DEFAULT_DATABASE_URL
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    if "postgresql" not in config["ENGINE"]:
+        raise SystemExit(f"The benchmarks run on PostgreSQL; DATABASE_URL points at {config['ENGINE']}")
+    name = str(config["NAME"])
+    if "bench" in name:
+        return url
+    head, _, query = url.partition("?")
+    base = head.rsplit("/", 1)[0]
+    return f"{base}/{name}_bench" + (f"?{query}" if query else "")
+
+
+def _recreate_database() -> str:
+    """Drop and create the benchmark database (connecting to the server's `postgres` database)."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+    )
+    connection.autocommit = True
+    name = sql.Identifier(str(config["NAME"]))
+    try:
+        with connection.cursor() as cursor:
+            # FORCE (PostgreSQL 13+) ends sessions left over from an interrupted run.
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+            cursor.execute("SHOW server_version")
+            version = str(cursor.fetchone()[0])
+    finally:
+        connection.close()
+    return version
+
+
+@dataclass
+class Result:
+    page: str
+    partnership: str
+    members: int
+    people: int
+    requests: int
+    median_ms: float
+    p95_ms: float
+    min_ms: float
+    database_ms: float
+    queries: int
+    queries_varied: bool
+    kilobytes: float
+
+
+def _percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value at least `share` of the values do not exceed."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass
+class Sample:
+    timings_ms: list[float]
+    database_ms: list[float]  # time spent in SQL, as the database driver saw it
+    queries: list[int]
+    size: int
+
+
+def _measure(client: Client, url: str, *, warm_up: int, requests: int, show_queries: bool) -> Sample:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get() -> int:
+        # secure=True: production settings redirect plain HTTP to HTTPS (SECURE_SSL_REDIRECT).
+        response = client.get(url, secure=True)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}, not 200")
+        return len(response.content)
+
+    for _ in range(warm_up):
+        get()
+    sample = Sample([], [], [], 0)
+    for _ in range(requests):
+        # Recording queries costs microseconds per query, next to milliseconds per page.
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            sample.size = get()
+            sample.timings_ms.append((time.perf_counter() - started) * 1000)
+        sample.queries.append(len(queries.captured_queries))
+        sample.database_ms.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+    if show_queries:
+        print(f"\n-- {url}: {len(queries.captured_queries)} queries")
+        for number, query in enumerate(queries.captured_queries, start=1):
+            print(f"{number:3}. {query['sql'][:400]}")
+    return sample
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page (default 50)")
+    parser.add_argument("--warm-up", type=int, default=5, help="untimed requests first (default 5)")
+    parser.add_argument("--seed", type=int, default=20_260_401, help="seed of the load data")
+    parser.add_argument("--show-queries", action="store_true", help="print the SQL of each page")
+    args = parser.parse_args()
+
+    _configure_environment()
+    postgres_version = _recreate_database()
+
+    import django
+
+    django.setup()
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    from benchmarks.generate import generate
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    migrated = time.perf_counter()
+    data = generate(seed=args.seed)
+    with connection.cursor() as cursor:
+        # Fresh statistics, as autovacuum would have gathered on a live database.
+        cursor.execute("ANALYZE")
+    generated = time.perf_counter()
+
+    print(
+        f"CSP Portal benchmarks — Python {platform.python_version()}, Django {django.get_version()}, "
+        f"PostgreSQL {postgres_version}, {os.cpu_count()} CPU(s)"
+    )
+    print(
+        f"Database {settings.DATABASES['default']['NAME']}: migrated in {migrated - started:.1f} s, "
+        f"load data generated in {generated - migrated:.1f} s:"
+    )
+    for label, value in data.counts.items():
+        print(f"  {label:<48} {value:>7,}")
+
+    results: list[Result] = []
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        client = Client()
+        client.force_login(data.manager)
+        for partnership in (data.large, data.small):
+            members = data.counts[f"{partnership.name}: member organisations today"]
+            people = data.counts[f"{partnership.name}: people with a role today"]
+            for page, name in (("partnership page", "partnerships:detail"), ("members page", "partnerships:members")):
+                sample = _measure(
+                    client,
+                    reverse(name, args=[partnership.slug]),
+                    warm_up=args.warm_up,
+                    requests=args.requests,
+                    show_queries=args.show_queries,
+                )
+                results.append(
+                    Result(
+                        page=page,
+                        partnership=partnership.name,
+                        members=members,
+                        people=people,
+                        requests=len(sample.timings_ms),
+                        median_ms=statistics.median(sample.timings_ms),
+                        p95_ms=_percentile(sample.timings_ms, 0.95),
+                        min_ms=min(sample.timings_ms),
+                        database_ms=statistics.median(sample.database_ms),
+                        queries=max(sample.queries),
+                        queries_varied=len(set(sample.queries)) > 1,
+                        kilobytes=sample.size / 1024,
+                    )
+                )
+
+    print(f"\n{args.requests} timed requests per page after {args.warm_up} warm-up requests, signed in as a manager\n")
+    header = (
+        f"{'page':<17} {'partnership':<12} {'orgs':>5} {'people':>6} "
+        f"{'median ms':>10} {'p95 ms':>8} {'SQL ms':>7} {'queries':>8} {'size KB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        queries = f"{r.queries}{'*' if r.queries_varied else ''}"
+        print(
+            f"{r.page:<17} {r.partnership:<12} {r.members:>5,} {r.people:>6,} "
+            f"{r.median_ms:>10.1f} {r.p95_ms:>8.1f} {r.database_ms:>7.1f} {queries:>8} {r.kilobytes:>8.0f}"
+        )
+    print("SQL ms: median time inside the database driver; the rest is Python (view, template, middleware).")
+    if any(r.queries_varied for r in results):
+        print("* the number of queries differed between requests; the largest is shown")
+
+    print("\nQueries per request, large CSP against small CSP (must not grow with members):")
+    failed = False
+    for page in ("partnership page", "members page"):
+        large, small = (
+            next(r for r in results if r.page == page and r.partnership == p.name) for p in (data.large, data.small)
+        )
+        verdict = (
+            "same" if large.queries == small.queries else ("FEWER" if large.queries < small.queries else "MORE — FAIL")
+        )
+        failed |= large.queries > small.queries
+        print(f"  {page:<17} {large.partnership} {large.queries} vs {small.partnership} {small.queries}: {verdict}")
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "django": django.get_version(),
+                "postgresql": postgres_version,
+                "cpus": os.cpu_count(),
+                "counts": data.counts,
+                "results": [asdict(r) for r in results],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"\nFigures written to {RESULTS.relative_to(ROOT)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
