@@ -18,6 +18,7 @@ from partnerships.services import users_for_password_link
 def _helper(*fields: Any, button: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False  # the page template writes the <form> with its CSRF token
+    helper.disable_csrf = True
     helper.label_size = Size.SMALL
     helper.layout = Layout(*fields)
     helper.add_input(Submit("submit", button))
@@ -38,6 +39,10 @@ class SignInForm(auth_forms.AuthenticationForm):
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been switched off. Ask your partnership manager.",
     }
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; people type them as they like.
+        return str(self.cleaned_data["username"]).strip().lower()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

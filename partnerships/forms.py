@@ -34,6 +34,7 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page template writes the <form> with its CSRF token
+        self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = self.layout()
@@ -51,11 +52,29 @@ class PortalForm(forms.Form):
             self.add_error(None, error)
 
 
-def _date_field(label: str, hint: str, required_message: str) -> DateInputField:
-    field = DateInputField(label=label, help_text=hint, require_all_fields=False)
+class GovukDateField(DateInputField):  # type: ignore[misc]
+    """The GOV.UK date input, with the Design System's message for a date that does not exist."""
+
+    def compress(self, data_list: list[str]) -> date | None:
+        try:
+            result: date | None = super().compress(data_list)
+        except ValidationError as error:
+            raise ValidationError(self.error_messages["invalid_date"], code="invalid_date") from error
+        return result
+
+
+def date_field(label: str, hint: str, required_message: str) -> GovukDateField:
+    """A required GOV.UK date input whose every error names the field."""
+    field = GovukDateField(label=label, help_text=hint, require_all_fields=False)
     field.error_messages["required"] = required_message
     field.error_messages["incomplete"] = required_message
+    field.error_messages["invalid_date"] = f"{label} must be a real date"
     return field
+
+
+def posted(request: Any) -> Any:
+    """The POST data of a POST (even an empty one, which must fail validation), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 def _date_hint() -> str:
@@ -86,9 +105,7 @@ class MembershipAddForm(PortalForm):
     )
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        self.base_fields["start_date"] = _date_field(
-            "Member from", _date_hint(), "Enter the date the membership starts"
-        )
+        self.base_fields["start_date"] = date_field("Member from", _date_hint(), "Enter the date the membership starts")
         super().__init__(*args, **kwargs)
         current = OrganisationMembership.objects.filter(partnership=partnership, end_date__isnull=True)
         self.fields["organisation"].queryset = Organisation.objects.exclude(  # type: ignore[attr-defined]
@@ -120,7 +137,7 @@ class EndForm(PortalForm):
 
     def __init__(self, *args: Any, start_date: date, **kwargs: Any) -> None:
         self.start_date = start_date
-        self.base_fields["end_date"] = _date_field("End date", _date_hint(), "Enter the date it ends")
+        self.base_fields["end_date"] = date_field("End date", _date_hint(), "Enter the date it ends")
         super().__init__(*args, **kwargs)
 
     def clean_end_date(self) -> date:
@@ -174,7 +191,7 @@ class RoleAddForm(PortalForm):
     )
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
-        self.base_fields["start_date"] = _date_field("Role starts", _date_hint(), "Enter the date the role starts")
+        self.base_fields["start_date"] = date_field("Role starts", _date_hint(), "Enter the date the role starts")
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             memberships__partnership=partnership, memberships__end_date__isnull=True

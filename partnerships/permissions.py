@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from partnerships.models import OrganisationMembership, Partnership, Role, RoleAssignment
+from partnerships.models import OrganisationMembership, Partnership, PartnershipKind, Role, RoleAssignment
 
 _CACHE_ATTR = "_portal_current_roles"
 
@@ -65,9 +65,24 @@ def roles_in(user: Any, partnership: Partnership) -> set[str]:
 
 
 def _holds(user: Any, partnership: Partnership, roles: Iterable[str]) -> bool:
-    """A role in the partnership itself or, for a thematic group, in the partnership it reports to."""
+    """A role in the partnership itself or, for a thematic group, in the partnership it reports to.
+
+    A county group's people do not manage its CSPs, nor see their people: each CSP is its own.
+    """
     ids = _role_partnership_ids(user, roles)
-    return partnership.pk in ids or (partnership.parent_id is not None and partnership.parent_id in ids)
+    if partnership.pk in ids:
+        return True
+    return partnership.kind == PartnershipKind.THEMATIC_GROUP and partnership.parent_id in ids
+
+
+def can_see(user: Any, partnership: Partnership | None) -> bool:
+    """Whether a partnership (e.g. the parent of the one on the page) is in the user's scope (no query).
+
+    Matches visible_partnerships for a partnership and its parent; used to decide whether to link to it.
+    """
+    if partnership is None:
+        return False
+    return is_admin(user) or bool(_role_partnership_ids(user) & {partnership.pk, partnership.parent_id})
 
 
 def visible_partnerships(user: Any) -> QuerySet[Partnership]:

@@ -28,6 +28,7 @@ from partnerships.forms import (
     PortalForm,
     RoleAddForm,
     RoleChangeForm,
+    posted,
 )
 from partnerships.models import Partnership, User
 
@@ -113,7 +114,7 @@ def history(request: HttpRequest, ref: str) -> HttpResponse:
 @GET_AND_POST
 def membership_add(request: HttpRequest, ref: str) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(request.user, ref, for_write=True)
-    form = MembershipAddForm(request.POST or None, partnership=partnership)
+    form = MembershipAddForm(posted(request), partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_add(
@@ -135,7 +136,7 @@ def membership_add(request: HttpRequest, ref: str) -> HttpResponse:
 @GET_AND_POST
 def membership_standing(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     membership = permissions.get_membership_for_user(request.user, ref, pk, for_write=True)
-    form = MembershipStandingForm(request.POST or None, initial={"standing": membership.standing})
+    form = MembershipStandingForm(posted(request), initial={"standing": membership.standing})
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change_standing(
@@ -159,7 +160,7 @@ def membership_standing(request: HttpRequest, ref: str, pk: int) -> HttpResponse
 @GET_AND_POST
 def membership_end(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     membership = permissions.get_membership_for_user(request.user, ref, pk, for_write=True)
-    form = EndForm(request.POST or None, start_date=membership.start_date)
+    form = EndForm(posted(request), start_date=membership.start_date)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_end(
@@ -184,7 +185,7 @@ def membership_end(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
 @GET_AND_POST
 def role_add(request: HttpRequest, ref: str) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(request.user, ref, for_write=True)
-    form = RoleAddForm(request.POST or None, partnership=partnership)
+    form = RoleAddForm(posted(request), partnership=partnership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -213,7 +214,7 @@ def role_add(request: HttpRequest, ref: str) -> HttpResponse:
 @GET_AND_POST
 def role_change(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     assignment = permissions.get_role_for_user(request.user, ref, pk, for_write=True)
-    form = RoleChangeForm(request.POST or None, partnership=assignment.partnership, initial={"role": assignment.role})
+    form = RoleChangeForm(posted(request), partnership=assignment.partnership, initial={"role": assignment.role})
     if request.method == "POST" and form.is_valid():
         try:
             services.role_change(actor=_actor(request), assignment=assignment, role=form.cleaned_data["role"])
@@ -236,7 +237,7 @@ def role_change(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
 @GET_AND_POST
 def role_end(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     assignment = permissions.get_role_for_user(request.user, ref, pk, for_write=True)
-    form = EndForm(request.POST or None, start_date=assignment.start_date)
+    form = EndForm(posted(request), start_date=assignment.start_date)
     form.helper.inputs[0].value = "End role"
     if request.method == "POST" and form.is_valid():
         try:
