@@ -12,5 +12,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("partnerships.accounts")),
     path("partnerships/", include("partnerships.urls")),
+    path("", include("priorities.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,128 @@
+"""Who may see and change strategic assessments and partnership plans.
+
+Built on the roles of partnerships.permissions (never re-derived here):
+- partnership manager: drafts and edits; shares an assessment; puts a plan out for consultation;
+- chair: approves assessments and adopts plans (and reads everything the manager reads);
+- partner officer: reads and comments on assessments shared with partners, reads plans past draft;
+- scrutiny member: reads approved assessments and adopted (or superseded) plans only;
+- county group member: reads the approved assessments and adopted plans of the county's CSPs;
+- portal administrator: reads everything and may do what a manager does (not what a chair does).
+Not visible → 404; visible but not allowed → 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from partnerships import permissions as partnership_permissions
+from partnerships.models import Partnership, Role
+from priorities.models import AssessmentStatus, PartnershipPlan, PlanStatus, StrategicAssessment
+
+_ALL_ASSESSMENTS: set[str] = set(AssessmentStatus.values)
+_ALL_PLANS: set[str] = set(PlanStatus.values)
+# What each role may read, by status.
+_ASSESSMENT_STATUSES: dict[str, set[str]] = {
+    Role.MANAGER: _ALL_ASSESSMENTS,
+    Role.CHAIR: _ALL_ASSESSMENTS,
+    Role.PARTNER_OFFICER: {AssessmentStatus.SHARED, AssessmentStatus.APPROVED},
+    Role.SCRUTINY_MEMBER: {AssessmentStatus.APPROVED},
+    Role.COUNTY_MEMBER: {AssessmentStatus.APPROVED},
+}
+_PLAN_STATUSES: dict[str, set[str]] = {
+    Role.MANAGER: _ALL_PLANS,
+    Role.CHAIR: _ALL_PLANS,
+    Role.PARTNER_OFFICER: {PlanStatus.CONSULTATION, PlanStatus.ADOPTED, PlanStatus.SUPERSEDED},
+    Role.SCRUTINY_MEMBER: {PlanStatus.ADOPTED, PlanStatus.SUPERSEDED},
+    Role.COUNTY_MEMBER: {PlanStatus.ADOPTED, PlanStatus.SUPERSEDED},
+}
+
+
+def _scope(user: Any, statuses: dict[str, set[str]], partnership_field: str) -> Q | None:
+    """A filter for the rows the user may read: per role held, its partnerships and the statuses it reads."""
+    if partnership_permissions.is_admin(user):
+        return Q()
+    query: Q | None = None
+    for assignment in partnership_permissions.current_roles(user):
+        allowed = statuses.get(assignment.role, set())
+        if not allowed:
+            continue
+        pid = assignment.partnership_id
+        # A role in a county group reaches the CSPs under it; any role reaches thematic groups under it.
+        where = Q(**{partnership_field: pid}) | Q(**{f"{partnership_field}__parent_id": pid})
+        part = where & Q(status__in=allowed)
+        query = part if query is None else query | part
+    return query
+
+
+def visible_assessments(user: Any) -> QuerySet[StrategicAssessment]:
+    """Assessments the user may read."""
+    query = _scope(user, _ASSESSMENT_STATUSES, "partnership")
+    if query is None:
+        return StrategicAssessment.objects.none()
+    return StrategicAssessment.objects.filter(query)
+
+
+def visible_plans(user: Any) -> QuerySet[PartnershipPlan]:
+    """Plans the user may read."""
+    query = _scope(user, _PLAN_STATUSES, "partnership")
+    if query is None:
+        return PartnershipPlan.objects.none()
+    return PartnershipPlan.objects.filter(query)
+
+
+def can_draft(user: Any, partnership: Partnership) -> bool:
+    """Create and edit the partnership's assessments and plans: its managers and administrators."""
+    return partnership_permissions.can_manage_partnership(user, partnership)
+
+
+def can_approve(user: Any, partnership: Partnership) -> bool:
+    """Approve assessments and adopt plans: the partnership's chair."""
+    return Role.CHAIR in partnership_permissions.roles_in(user, partnership)
+
+
+def can_comment(user: Any, partnership: Partnership) -> bool:
+    """Comment on an assessment shared with partners: anyone at the table (not scrutiny or county)."""
+    roles = partnership_permissions.roles_in(user, partnership)
+    return partnership_permissions.is_admin(user) or bool(roles & {Role.MANAGER, Role.CHAIR, Role.PARTNER_OFFICER})
+
+
+def get_assessment_for_user(user: Any, pk: int, *, action: str = "view") -> StrategicAssessment:
+    """Fetch and authorise: action is view, edit (draft/shared, managers), approve (chair) or comment.
+
+    An approved assessment is read-only: editing it is refused (403) for everyone.
+    """
+    assessment = visible_assessments(user).select_related("partnership", "partnership__parent").filter(pk=pk).first()
+    if assessment is None:
+        raise Http404("No such assessment")
+    _authorise(user, assessment.partnership, action)
+    if action == "edit" and assessment.status == AssessmentStatus.APPROVED:
+        raise PermissionDenied("An approved assessment is read-only")
+    return assessment
+
+
+def get_plan_for_user(user: Any, pk: int, *, action: str = "view") -> PartnershipPlan:
+    """Fetch and authorise a plan: action is view, edit (managers) or approve (chair adopts)."""
+    plan = visible_plans(user).select_related("partnership", "partnership__parent").filter(pk=pk).first()
+    if plan is None:
+        raise Http404("No such plan")
+    _authorise(user, plan.partnership, action)
+    return plan
+
+
+def _authorise(user: Any, partnership: Partnership, action: str) -> None:
+    if action == "view":
+        allowed = True
+    elif action == "edit":
+        allowed = can_draft(user, partnership)
+    elif action == "approve":
+        allowed = can_approve(user, partnership)
+    elif action == "comment":
+        allowed = can_comment(user, partnership)
+    else:
+        raise ValueError(f"Unknown action {action!r}")
+    if not allowed:
+        raise PermissionDenied(f"Your role does not allow you to {action} this")
