@@ -10,7 +10,7 @@ from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -199,21 +199,17 @@ class RoleAddForm(PortalForm):
         self.fields["role"].choices = _role_choices(partnership)  # type: ignore[attr-defined]
 
     def layout(self) -> Layout:
+        # Headings, not fieldsets, group the questions: GOV.UK advises against nesting the role radios'
+        # fieldset inside another.
         return Layout(
-            Fieldset(
-                Field.text("email", field_width=20),
-                Field.text("full_name", field_width=20),
-                Field.text("job_title", field_width=20),
-                legend="Person",
-                legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                Field.select("organisation"),
-                Field.radios("role"),
-                Field("start_date"),
-                legend="Role",
-                legend_size=Size.MEDIUM,
-            ),
+            HTML('<h2 class="govuk-heading-m">Person</h2>'),
+            Field.text("email", field_width=20),
+            Field.text("full_name", field_width=20),
+            Field.text("job_title", field_width=20),
+            HTML('<h2 class="govuk-heading-m">Their role in the partnership</h2>'),
+            Field.select("organisation"),
+            Field.radios("role"),
+            Field("start_date"),
         )
 
     def clean(self) -> dict[str, Any]:

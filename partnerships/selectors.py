@@ -68,23 +68,26 @@ def current_people(partnership: Partnership) -> QuerySet[RoleAssignment]:
         RoleAssignment.objects.current()
         .filter(partnership=partnership)
         .select_related("person", "organisation")
-        .order_by("person__full_name", "role")
+        .order_by("person__full_name", "role", "pk")
     )
 
 
-def open_memberships_and_roles(partnership: Partnership) -> tuple[list[OrganisationMembership], list[RoleAssignment]]:
-    """What a manager can change: memberships and roles not yet ended (including future ones)."""
-    memberships = list(
+def open_memberships(partnership: Partnership) -> QuerySet[OrganisationMembership]:
+    """Memberships a manager can change: those not yet ended (including future ones), by name."""
+    return (
         OrganisationMembership.objects.filter(partnership=partnership, end_date__isnull=True)
         .select_related("organisation")
-        .order_by("organisation__name")
+        .order_by("organisation__name", "pk")
     )
-    roles = list(
+
+
+def open_roles(partnership: Partnership) -> QuerySet[RoleAssignment]:
+    """Roles a manager can change: those not yet ended (including future ones), by name."""
+    return (
         RoleAssignment.objects.filter(partnership=partnership, end_date__isnull=True)
         .select_related("person", "organisation")
-        .order_by("person__full_name", "role")
+        .order_by("person__full_name", "role", "pk")
     )
-    return memberships, roles
 
 
 def local_authority_areas(partnership: Partnership) -> list[LocalAuthorityArea]:

@@ -35,8 +35,15 @@ from partnerships.models import Partnership, User
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
-def _page(request: HttpRequest, items: Any) -> Page[Any]:
-    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, items: Any, param: str = "page") -> Page[Any]:
+    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get(param))
+
+
+def _query_without(request: HttpRequest, param: str) -> str:
+    """The page's query string without one parameter, for links that set it."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()
 
 
 def _form_page(request: HttpRequest, template: str, form: PortalForm, **context: Any) -> HttpResponse:
@@ -65,9 +72,8 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         if kind := form.cleaned_data["kind"]:
             partnerships = partnerships.filter(kind=kind)
     page = _page(request, partnerships.order_by("name"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "partnerships/list.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": form, "page": page, "query": _query_without(request, "page")}
+    return render(request, "partnerships/list.html", context)
 
 
 @login_required
@@ -80,7 +86,9 @@ def partnership_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "partnership": partnership,
         "areas": selectors.local_authority_areas(partnership),
         "standing_groups": selectors.memberships_by_standing(partnership),
-        "people": list(selectors.current_people(partnership)) if can_view_people else None,
+        # People are paginated: a large CSP has thousands of role holders.
+        "people": _page(request, selectors.current_people(partnership), "people_page") if can_view_people else None,
+        "people_query": _query_without(request, "people_page"),
         # A county group lists its CSPs by policing area, and its other groups below.
         "policing_areas": selectors.csps_by_policing_area(children) if partnership.is_county_group else [],
         "children": [c for c in children if not (partnership.is_county_group and c.is_csp)],
@@ -93,12 +101,14 @@ def partnership_detail(request: HttpRequest, ref: str) -> HttpResponse:
 def members(request: HttpRequest, ref: str) -> HttpResponse:
     """The manager's page: change member organisations and people's roles."""
     partnership = permissions.get_partnership_for_user(request.user, ref, for_write=True)
-    memberships, roles = selectors.open_memberships_and_roles(partnership)
-    return render(
-        request,
-        "partnerships/members.html",
-        {"partnership": partnership, "memberships": memberships, "roles": roles},
-    )
+    context = {
+        "partnership": partnership,
+        "memberships": _page(request, selectors.open_memberships(partnership), "org_page"),
+        "org_query": _query_without(request, "org_page"),
+        "roles": _page(request, selectors.open_roles(partnership), "people_page"),
+        "people_query": _query_without(request, "people_page"),
+    }
+    return render(request, "partnerships/members.html", context)
 
 
 @login_required
