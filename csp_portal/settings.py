@@ -253,6 +253,8 @@ STORAGES = {
 # --- Forms and pages ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# crispy-forms-gds styles text inputs itself but leaves number and multiple-file inputs unstyled.
+CRISPY_CLASS_CONVERTERS = {"numberinput": "govuk-input", "multiplefileinput": "govuk-file-upload"}
 PORTAL_SERVICE_NAME = "Community Safety Partnership Portal"
 PAGE_SIZE = 25
 

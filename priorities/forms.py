@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
@@ -13,10 +15,110 @@ from priorities.models import ConsultationKind, Trend
 from priorities.policeuk import CrimeCategory
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # a force-wide year of street-level files is about 100 MB
+# More people than any consultation reaches, and well inside the database's integer: a larger number is a
+# typing mistake, refused with a message rather than failing at the database.
+MAX_PEOPLE = 10_000_000
+
+# The Design System asks date inputs to accept month names as well as numbers ("jan", "January").
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH_BY_NAME = {
+    **{name: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    **{name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)},
+    "sept": 9,
+}
+_DIGITS = re.compile(r"[0-9]+")
 
 
-def _month_field(label: str, required_message: str) -> Any:
-    return date_field(label, "For example, 1 10 2023 (the day is ignored: a month is meant)", required_message)
+def _number_input(mode: str = "numeric") -> forms.TextInput:
+    """A text box for a number: the Design System avoids type="number" (and crispy-forms-gds styles only
+    text inputs as govuk-input)."""
+    return forms.TextInput(attrs={"inputmode": mode, "spellcheck": "false"})
+
+
+class MonthInput(forms.MultiWidget):
+    """The GOV.UK date input with two boxes, month and year (crispy-forms-gds's markup, without the day)."""
+
+    template_name = "gds/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        # "label" is read (and removed) by the template: each box has its own visible label.
+        box = "govuk-input govuk-date-input__input"
+        widgets = [
+            forms.TextInput(attrs={"class": f"{box} govuk-input--width-2", "inputmode": "numeric", "label": "Month"}),
+            forms.TextInput(attrs={"class": f"{box} govuk-input--width-4", "inputmode": "numeric", "label": "Year"}),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.month, value.year]
+        return [None, None]
+
+
+class MonthField(forms.MultiValueField):
+    """A month (month and year boxes), cleaned to the first day of that month.
+
+    Errors follow the Design System's date input: one message naming the field, attached to the box
+    that is wrong so the error summary links to it and only that box is marked (both when both are empty).
+    """
+
+    widget = MonthInput
+
+    def __init__(self, *, label: str, what: str, hint: str, **kwargs: Any) -> None:
+        # `what` completes the messages, e.g. "the data window starts".
+        boxes = (forms.CharField(required=False), forms.CharField(required=False))
+        super().__init__(fields=boxes, label=label, help_text=hint, require_all_fields=False, **kwargs)
+        self.error_messages.update(
+            {
+                "required": f"Enter the month and year {what}",
+                "no_month": f"{label} must include a month",
+                "no_year": f"{label} must include a year",
+                "bad_month": f"{label} must be a real month",
+                "bad_year": f"The year {what} must include 4 numbers, like 2024",
+            }
+        )
+
+    def clean(self, value: Any) -> date | None:
+        for box in self.fields:
+            box.widget.errors = []
+        parts = list(value) if isinstance(value, list | tuple) else []
+        month_text, year_text = (str(p).strip() if p is not None else "" for p in [*parts, None, None][:2])
+        if not month_text and not year_text:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        if not month_text:
+            self._refuse(0, "no_month")
+        if not year_text:
+            self._refuse(1, "no_year")
+        month = int(month_text) if _DIGITS.fullmatch(month_text) else _MONTH_BY_NAME.get(month_text.lower())
+        if month is None or not 1 <= month <= 12:
+            self._refuse(0, "bad_month")
+        if not (_DIGITS.fullmatch(year_text) and len(year_text) == 4 and int(year_text) >= 1000):
+            self._refuse(1, "bad_year")
+        return self.compress([month, int(year_text)])
+
+    def compress(self, data_list: list[Any]) -> date | None:
+        month, year = data_list
+        return date(year, month, 1) if month and year else None
+
+    def _refuse(self, box: int, key: str) -> None:
+        message = self.error_messages[key]
+        self.fields[box].widget.errors = [message]
+        raise ValidationError(message, code=key)
 
 
 class AssessmentForm(PortalForm):
@@ -25,28 +127,40 @@ class AssessmentForm(PortalForm):
     year = forms.IntegerField(
         label="Year it covers",
         help_text="The first year: 2024 for 2024/25",
+        widget=_number_input(),
         min_value=2000,
         max_value=2100,
         error_messages={
             "required": "Enter the year the assessment covers",
             "invalid": "Enter the year as a number, like 2024",
             "min_value": "Enter a year from 2000",
-            "max_value": "Enter a year before 2100",
+            "max_value": "Enter a year no later than 2100",
         },
     )
     title = forms.CharField(
         max_length=200,
         error_messages={"required": "Enter a title", "max_length": "Title must be 200 characters or fewer"},
     )
+    period_start = MonthField(
+        label="Start of the data window",
+        what="the data window starts",
+        hint="The first month of data, for example 10 2023",
+    )
+    period_end = MonthField(
+        label="End of the data window",
+        what="the data window ends",
+        hint="The last month of data, for example 9 2024",
+    )
     summary = forms.CharField(label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        self.base_fields["period_start"] = _month_field("Data from", "Enter the first month of the data window")
-        self.base_fields["period_end"] = _month_field("Data to", "Enter the last month of the data window")
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["year"]
-            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            # The version the editor saw: a change saved since then is not overwritten (services).
+            # Not required by the field: a hidden field's error would not reach the error summary, so clean()
+            # reports a missing version as an error of the form.
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
             self.helper.layout = self.layout()
 
     def layout(self) -> Layout:
@@ -64,8 +178,10 @@ class AssessmentForm(PortalForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end.replace(day=1) < start.replace(day=1):
+        if start and end and end < start:
             self.add_error("period_end", "The end of the data window must be on or after its start")
+        if "version" in self.fields and cleaned.get("version") is None:
+            self.add_error(None, "Open the page again: it was missing what it needs to save your changes safely")
         return cleaned
 
 
@@ -74,17 +190,21 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """A file field taking several files at once (Django's documented pattern)."""
+    """A file field taking several files at once (Django's documented pattern).
+
+    Unlike the documented pattern, choosing no file at all is the field's "required" error: an empty
+    list would otherwise pass.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,text/csv"}))
+        # crispy-forms-gds styles only the widgets it knows by class name: give this one the GOV.UK class.
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,text/csv", "class": "govuk-file-upload"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
+        items = list(data) if isinstance(data, list | tuple) else [data]
+        return [single(item, initial) for item in items or [None]]
 
 
 class CrimeImportForm(PortalForm):
@@ -98,6 +218,11 @@ class CrimeImportForm(PortalForm):
 
     def layout(self) -> Layout:
         return Layout(Field("csv_files"))
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if "csv_files" in self.errors:  # the red border crispy-forms-gds gives only to widgets it knows
+            self.fields["csv_files"].widget.attrs["class"] = "govuk-file-upload govuk-file-upload--error"
 
     def clean_csv_files(self) -> list[Any]:
         uploads: list[Any] = self.cleaned_data["csv_files"]
@@ -172,8 +297,14 @@ class ConsultationForm(PortalForm):
     respondents = forms.IntegerField(
         label="Number of respondents or attendees (optional)",
         required=False,
+        widget=_number_input(),
         min_value=0,
-        error_messages={"invalid": "Enter the number as a whole number", "min_value": "The number cannot be negative"},
+        max_value=MAX_PEOPLE,
+        error_messages={
+            "invalid": "Enter the number as a whole number",
+            "min_value": "The number cannot be negative",
+            "max_value": "Enter a number of 10,000,000 or fewer",
+        },
     )
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -184,6 +315,7 @@ class ConsultationForm(PortalForm):
             self.base_fields[f"percent_{i}"] = forms.DecimalField(
                 label=f"Question {i}: % agreeing",
                 required=False,
+                widget=_number_input("decimal"),
                 min_value=0,
                 max_value=100,
                 decimal_places=1,
@@ -197,10 +329,13 @@ class ConsultationForm(PortalForm):
             self.base_fields[f"count_{i}"] = forms.IntegerField(
                 label=f"Question {i}: respondents",
                 required=False,
+                widget=_number_input(),
                 min_value=1,
+                max_value=MAX_PEOPLE,
                 error_messages={
                     "invalid": f"Enter the respondents to question {i} as a whole number",
                     "min_value": f"The respondents to question {i} must be 1 or more",
+                    "max_value": f"The respondents to question {i} must be 10,000,000 or fewer",
                 },
             )
         super().__init__(*args, **kwargs)
@@ -286,6 +421,7 @@ class LocalDataForm(PortalForm):
         error_messages={"required": "Enter what the figure counts"},
     )
     value = forms.DecimalField(
+        widget=_number_input("decimal"),
         max_digits=12,
         decimal_places=2,
         error_messages={
@@ -293,6 +429,7 @@ class LocalDataForm(PortalForm):
             "invalid": "Enter the figure as a number, like 125 or 12.5",
             "max_decimal_places": "Give the figure to two decimal places at most",
             "max_digits": "The figure is too large",
+            "max_whole_digits": "The figure is too large",
         },
     )
 

@@ -247,6 +247,9 @@ class PartnershipPlan(models.Model):
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     adopted_on = models.DateField(null=True, blank=True)
     adopted_by_body = models.CharField(max_length=200, blank=True, help_text='e.g. "Full Council"')
+    adoption_notes = models.TextField(
+        blank=True, help_text="Decisions on the way to adoption, e.g. Cabinet, 13 September 2022 (item 8)"
+    )
     superseded_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     version = models.PositiveIntegerField(default=1, help_text="Raised on every change; detects concurrent edits")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -261,6 +264,14 @@ class PartnershipPlan(models.Model):
                 condition=~Q(status__in=["adopted", "superseded"]) | Q(adopted_on__isnull=False),
                 name="plan_adopted_has_date",
             ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["adopted", "superseded"]) | ~Q(adopted_by_body=""),
+                name="plan_adopted_has_body",
+            ),
+            # One plan in force per partnership: adopting a newer plan supersedes the old one first.
+            models.UniqueConstraint(
+                fields=["partnership"], condition=Q(status="adopted"), name="plan_one_adopted_per_partnership"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -269,6 +280,11 @@ class PartnershipPlan(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.start_year}–{self.end_year}"
+
+    @property
+    def years(self) -> list[int]:
+        """The years of the period, each reviewed once: 2022, 2023 and 2024 for 2022–2025 (April to March)."""
+        return list(range(self.start_year, max(self.end_year, self.start_year + 1)))
 
 
 class Alignment(models.TextChoices):
@@ -331,6 +347,11 @@ class Priority(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def alignment_labels(self) -> list[str]:
+        labels = dict(Alignment.choices)
+        return [str(labels[value]) for value in self.alignment if value in labels]
 
 
 class Direction(models.TextChoices):
@@ -397,7 +418,10 @@ class PlanReview(models.Model):
     assessment = models.ForeignKey(StrategicAssessment, on_delete=models.PROTECT, null=True, blank=True)
     reviewed_on = models.DateField()
     summary = models.TextField()
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the portal recorded it (a past plan loaded from the partnership's documents).
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -407,6 +431,10 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review {self.year} of {self.plan}"
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d}"
 
 
 class PriorityChangeKind(models.TextChoices):
@@ -423,6 +451,9 @@ class PriorityChange(models.Model):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="review_changes")
     kind = models.CharField(max_length=10, choices=PriorityChangeKind.choices)
     reason = models.TextField()
+    previous_title = models.CharField(
+        max_length=200, blank=True, help_text="The priority's title before the review changed it"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "priority"], name="priority_change_once_per_review")]

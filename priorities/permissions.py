@@ -104,12 +104,53 @@ def get_assessment_for_user(user: Any, pk: int, *, action: str = "view") -> Stra
     return assessment
 
 
+# What each action on a plan needs: who (the _authorise action) and in which statuses. A plan is drafted
+# and edited until it is adopted; after that its priorities change only through the annual review, while
+# its outcome measures and their values are kept up to date until a newer plan supersedes it.
+_PLAN_ACTIONS: dict[str, tuple[str, set[str], str]] = {
+    "edit": (
+        "edit",
+        {PlanStatus.DRAFT, PlanStatus.CONSULTATION},
+        "An adopted plan changes only through its annual review",
+    ),
+    "review": ("edit", {PlanStatus.ADOPTED}, "Only an adopted plan has annual reviews"),
+    "record": ("edit", {PlanStatus.DRAFT, PlanStatus.CONSULTATION, PlanStatus.ADOPTED}, "This plan is read-only"),
+    "approve": ("approve", {PlanStatus.CONSULTATION}, "Only a plan out for consultation can be adopted"),
+}
+
+
+def can_read_plan_history(user: Any, partnership: Partnership) -> bool:
+    """Who changed a plan, and when, names people: those who may see the partnership's people."""
+    return partnership_permissions.can_view_people(user, partnership)
+
+
 def get_plan_for_user(user: Any, pk: int, *, action: str = "view") -> PartnershipPlan:
-    """Fetch and authorise a plan: action is view, edit (managers) or approve (chair adopts)."""
+    """Fetch and authorise a plan: action is view, history, edit, review, record or approve.
+
+    - edit (managers): the plan's details and priorities, while draft or out for consultation;
+    - review (managers): the annual review of an adopted plan;
+    - record (managers): outcome measures and their values, until the plan is superseded;
+    - approve (the chair): adopt a plan out for consultation;
+    - history: who changed what (names people, so not for scrutiny or county group members).
+    A superseded plan is read-only for everyone; a step the plan's status does not allow is a 403.
+    """
     plan = visible_plans(user).select_related("partnership", "partnership__parent").filter(pk=pk).first()
     if plan is None:
         raise Http404("No such plan")
-    _authorise(user, plan.partnership, action)
+    if action == "view":
+        return plan
+    if action == "history":
+        if not can_read_plan_history(user, plan.partnership):
+            raise PermissionDenied("Your role does not allow you to see who changed this plan")
+        return plan
+    if action not in _PLAN_ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    role_action, statuses, refusal = _PLAN_ACTIONS[action]
+    _authorise(user, plan.partnership, role_action)
+    if plan.status == PlanStatus.SUPERSEDED:
+        raise PermissionDenied("A superseded plan is read-only")
+    if plan.status not in statuses:
+        raise PermissionDenied(refusal)
     return plan
 
 

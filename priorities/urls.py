@@ -1,6 +1,6 @@
 from django.urls import path
 
-from priorities.views import assessments
+from priorities.views import assessments, plans
 
 app_name = "priorities"
 
@@ -19,4 +19,23 @@ urlpatterns = [
     path("assessments/<int:pk>/issues/<int:issue_pk>/", assessments.issue_edit, name="issue_edit"),
     path("assessments/<int:pk>/consultations/add/", assessments.consultation_add, name="consultation_add"),
     path("assessments/<int:pk>/local-data/add/", assessments.local_data_add, name="local_data_add"),
+]
+
+# Partnership plans: <pk> is a plan's id.
+urlpatterns += [
+    path("partnerships/<str:ref>/plans/", plans.plan_list, name="plans"),
+    path("partnerships/<str:ref>/plans/new/", plans.plan_create, name="plan_create"),
+    path("partnerships/<str:ref>/county-priorities/", plans.county_priorities, name="county_priorities"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/consultation/", plans.plan_consult, name="plan_consult"),
+    path("plans/<int:pk>/adopt/", plans.plan_adopt, name="plan_adopt"),
+    path("plans/<int:pk>/history/", plans.plan_history, name="plan_history"),
+    path("plans/<int:pk>/reviews/add/", plans.plan_review, name="plan_review"),
+    path("plans/<int:pk>/priorities/add/", plans.priority_edit, name="priority_add"),
+    path("plans/<int:pk>/priorities/<int:priority_pk>/", plans.priority_edit, name="priority_edit"),
+    path("plans/<int:pk>/priorities/<int:priority_pk>/retire/", plans.priority_retire, name="priority_retire"),
+    path("plans/<int:pk>/priorities/<int:priority_pk>/measures/add/", plans.measure_edit, name="measure_add"),
+    path("plans/<int:pk>/measures/<int:measure_pk>/", plans.measure_edit, name="measure_edit"),
+    path("plans/<int:pk>/measures/<int:measure_pk>/values/add/", plans.value_add, name="value_add"),
 ]

@@ -96,3 +96,56 @@ class RoleFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.PARTNER_OFFICER
     start_date = SINCE
+
+
+# --- Partnership plans (priorities app) ---------------------------------------------------------------
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A draft plan; pass status, adopted_on and adopted_by_body for later stages."""
+
+    class Meta:
+        model = "priorities.PartnershipPlan"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Community safety strategy {n}")
+    start_year = 2024
+    end_year = 2027
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "priorities.Priority"
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+    aim = "Reduce harm"
+    how_achieved = "Partnership working"
+    theme = "asb"
+    position = factory.Sequence(lambda n: n)
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    """Down is good: 100 on 31 March 2024 to 80 by 31 March 2027."""
+
+    class Meta:
+        model = "priorities.OutcomeMeasure"
+
+    priority = factory.SubFactory(PriorityFactory)
+    name = factory.Sequence(lambda n: f"Measure {n}")
+    unit = "crimes"
+    data_source = "Test figures"
+    baseline = 100
+    baseline_date = date(2024, 3, 31)
+    target = 80
+    target_date = date(2027, 3, 31)
+    direction = "down"
+
+
+class MeasureValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "priorities.MeasureValue"
+
+    measure = factory.SubFactory(MeasureFactory)
+    period_end = date(2024, 6, 30)
+    value = 95

@@ -92,8 +92,21 @@ def assessment_update(
     return current
 
 
+_STATUS_PHRASE: dict[str, str] = {
+    AssessmentStatus.DRAFT: "a draft",
+    AssessmentStatus.SHARED: "shared with partners",
+    AssessmentStatus.APPROVED: "approved",
+}
+
+
 def _transition(
-    assessment: StrategicAssessment, actor: User, *, from_status: str, to_status: str, stamp: dict[str, Any]
+    assessment: StrategicAssessment,
+    actor: User | None,
+    *,
+    from_status: str,
+    to_status: str,
+    stamp: dict[str, Any],
+    refusal: str,
 ) -> StrategicAssessment:
     with transaction.atomic():
         # Claimed with a conditional update: two people pressing the button at once change it once.
@@ -101,31 +114,35 @@ def _transition(
             status=to_status, version=F("version") + 1, **stamp
         )
         if changed != 1:
-            raise ValidationError(f"This assessment is no longer {AssessmentStatus(from_status).label.lower()}")
+            # Say what it is now (someone else may have moved it on): "… this one is approved".
+            now = StrategicAssessment.objects.filter(pk=assessment.pk).values_list("status", flat=True).first()
+            raise ValidationError(f"{refusal} {_STATUS_PHRASE.get(str(now), 'no longer there')}")
         current = StrategicAssessment.objects.get(pk=assessment.pk)
         save_as(current, actor)  # records the transition (who, when) in the history
     return current
 
 
-def assessment_share(*, actor: User, assessment: StrategicAssessment) -> StrategicAssessment:
-    """Share a draft with partners for review (e.g. before the partners' workshop)."""
+def assessment_share(*, actor: User | None, assessment: StrategicAssessment) -> StrategicAssessment:
+    """Share a draft with partners for review (e.g. before the partners' workshop); actor None is the portal."""
     return _transition(
         assessment,
         actor,
         from_status=AssessmentStatus.DRAFT,
         to_status=AssessmentStatus.SHARED,
         stamp={"shared_at": timezone.now(), "shared_by": actor},
+        refusal="Only a draft can be shared: this assessment is",
     )
 
 
-def assessment_approve(*, actor: User, assessment: StrategicAssessment) -> StrategicAssessment:
-    """The chair approves a shared assessment; it becomes read-only."""
+def assessment_approve(*, actor: User | None, assessment: StrategicAssessment) -> StrategicAssessment:
+    """The chair approves a shared assessment; it becomes read-only (actor None: the portal, e.g. demo data)."""
     return _transition(
         assessment,
         actor,
         from_status=AssessmentStatus.SHARED,
         to_status=AssessmentStatus.APPROVED,
         stamp={"approved_at": timezone.now(), "approved_by": actor},
+        refusal="Only an assessment shared with partners can be approved: this one is",
     )
 
 

@@ -5,6 +5,7 @@ Views parse and render; priorities.permissions fetches and authorises, prioritie
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -186,6 +187,8 @@ def _workflow_step(
     request: HttpRequest, pk: int, *, action: str, label: str, title: str, explanation: str, step: Any, done: str
 ) -> HttpResponse:
     assessment = permissions.get_assessment_for_user(request.user, pk, action=action)
+    if assessment.is_approved:
+        raise PermissionDenied("An approved assessment is read-only")
     form = ConfirmForm(posted(request), label=label)
     if request.method == "POST" and form.is_valid():
         try:
@@ -329,16 +332,19 @@ def crime_import(request: HttpRequest, ref: str) -> HttpResponse:
     form = CrimeImportForm(posted(request), request.FILES if request.method == "POST" else None)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if request.method == "POST" and form.is_valid():
+        actor = _actor(request)
         try:
             services.crime_import(
-                actor=_actor(request),
+                actor=actor,
                 scope=partnership,
                 files=[(f.name, services.text_stream(f.file)) for f in form.cleaned_data["csv_files"]],
             )
         except ValidationError as error:
-            form.add_service_errors(error)
+            # A refused file is about the files chosen: shown at the file input, and in the summary.
+            form.add_error("csv_files", error.messages)
         else:
-            record = CrimeImport.objects.filter(scope=partnership).latest("imported_at")
+            # The newest record of this person for this scope (the pk breaks a tie of equal times).
+            record = CrimeImport.objects.filter(scope=partnership, imported_by=actor).latest("imported_at", "pk")
             url = reverse("priorities:crime_import_summary", args=[record.pk])
             if wants_json:
                 return JsonResponse({"redirect": url})
@@ -370,8 +376,16 @@ def crime_import_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """What an import did with every row."""
     record = get_object_or_404(CrimeImport.objects.select_related("scope", "imported_by"), pk=pk)
     partnership_permissions.get_partnership_for_user(request.user, record.scope.slug, for_write=True)
+    outside: dict[str, int] = record.summary.get("outside", {})
     return render(
         request,
         "priorities/crime_import_summary.html",
-        {"record": record, "partnership": record.scope, "per_partnership": record.summary.get("per_partnership", {})},
+        {
+            "record": record,
+            "partnership": record.scope,
+            "months": [f"{date.fromisoformat(m):%B %Y}" for m in record.months],
+            "per_partnership": record.summary.get("per_partnership", {}),
+            # Where the rows outside the partnership(s) were, most rows first.
+            "outside": sorted(outside.items(), key=lambda item: (-item[1], item[0])),
+        },
     )

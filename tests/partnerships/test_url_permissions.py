@@ -17,10 +17,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnerships.models import OrganisationMembership, Role, RoleAssignment
 from tests.conftest import Personas
-from tests.priorities import url_rules_assessments
+from tests.priorities import url_rules_assessments, url_rules_plans
 
 # Each app's rows live beside its tests; they are merged here so one walk covers the whole project.
-RULE_MODULES = (url_rules_assessments,)
+RULE_MODULES = (url_rules_assessments, url_rules_plans)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from partnerships.demo import load_demo
+from priorities.demo import load_plans_demo
+from priorities.demo_assessments import load_assessments_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             logins = load_demo()
+            load_plans_demo()
+            load_assessments_demo()
         except RuntimeError as error:
             raise CommandError(str(error)) from error
         width = max(len(email) for email, _ in logins)
