@@ -43,6 +43,9 @@ class ImportSummary:
 
 
 def _normalise_district(name: str) -> str:
+    # The ONS register writes "Bristol, City of" and "Herefordshire, County of"; police.uk's LSOA names
+    # say "Bristol 001A" and "Herefordshire 001A".
+    name = re.sub(r",\s*(city|county) of\s*$", "", name, flags=re.IGNORECASE)
     return re.sub(r"[^a-z]+", " ", name.lower()).strip()
 
 

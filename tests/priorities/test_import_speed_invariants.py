@@ -10,6 +10,7 @@ Speed itself is measured by `make bench` (benchmarks/import_bench.py), never ass
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 import tracemalloc
@@ -357,6 +358,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
 
 def _traced_peak(work: Callable[[], object]) -> int:
     """Peak Python memory (bytes above where it started) while `work` runs."""
+    gc.collect()  # garbage of earlier tests, collected at whatever moment, would blur the peak
     tracemalloc.start()
     try:
         start = tracemalloc.get_traced_memory()[0]
