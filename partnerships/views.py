@@ -6,49 +6,26 @@ they may see but not change it) and changes data only through partnerships.servi
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
+from csp_portal.pages import GET_AND_POST, actor, form_page, page_of, query_without
 from partnerships import permissions, selectors, services
 from partnerships.forms import (
     EndForm,
     MembershipAddForm,
     MembershipStandingForm,
     PartnershipSearchForm,
-    PortalForm,
     RoleAddForm,
     RoleChangeForm,
     posted,
 )
-from partnerships.models import Partnership, User
-
-GET_AND_POST = require_http_methods(["GET", "POST"])
-
-
-def _page(request: HttpRequest, items: Any, param: str = "page") -> Page[Any]:
-    return Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get(param))
-
-
-def _query_without(request: HttpRequest, param: str) -> str:
-    """The page's query string without one parameter, for links that set it."""
-    query = request.GET.copy()
-    query.pop(param, None)
-    return query.urlencode()
-
-
-def _form_page(request: HttpRequest, template: str, form: PortalForm, **context: Any) -> HttpResponse:
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, template, {"form": form, **context}, status=status)
+from partnerships.models import Partnership
 
 
 def _members_url(partnership: Partnership) -> str:
@@ -71,8 +48,8 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             partnerships = partnerships.filter(Q(name__icontains=q) | Q(ons_code__iexact=q))
         if kind := form.cleaned_data["kind"]:
             partnerships = partnerships.filter(kind=kind)
-    page = _page(request, partnerships.order_by("name"))
-    context = {"form": form, "page": page, "query": _query_without(request, "page")}
+    page = page_of(request, partnerships.order_by("name"))
+    context = {"form": form, "page": page, "query": query_without(request, "page")}
     return render(request, "partnerships/list.html", context)
 
 
@@ -87,8 +64,8 @@ def partnership_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "areas": selectors.local_authority_areas(partnership),
         "standing_groups": selectors.memberships_by_standing(partnership),
         # People are paginated: a large CSP has thousands of role holders.
-        "people": _page(request, selectors.current_people(partnership), "people_page") if can_view_people else None,
-        "people_query": _query_without(request, "people_page"),
+        "people": page_of(request, selectors.current_people(partnership), "people_page") if can_view_people else None,
+        "people_query": query_without(request, "people_page"),
         # A county group lists its CSPs by policing area, and its other groups below.
         "policing_areas": selectors.csps_by_policing_area(children) if partnership.is_county_group else [],
         "children": [c for c in children if not (partnership.is_county_group and c.is_csp)],
@@ -103,10 +80,10 @@ def members(request: HttpRequest, ref: str) -> HttpResponse:
     partnership = permissions.get_partnership_for_user(request.user, ref, for_write=True)
     context = {
         "partnership": partnership,
-        "memberships": _page(request, selectors.open_memberships(partnership), "org_page"),
-        "org_query": _query_without(request, "org_page"),
-        "roles": _page(request, selectors.open_roles(partnership), "people_page"),
-        "people_query": _query_without(request, "people_page"),
+        "memberships": page_of(request, selectors.open_memberships(partnership), "org_page"),
+        "org_query": query_without(request, "org_page"),
+        "roles": page_of(request, selectors.open_roles(partnership), "people_page"),
+        "people_query": query_without(request, "people_page"),
     }
     return render(request, "partnerships/members.html", context)
 
@@ -115,7 +92,7 @@ def members(request: HttpRequest, ref: str) -> HttpResponse:
 def history(request: HttpRequest, ref: str) -> HttpResponse:
     """Who changed the partnership's membership and roles, and when."""
     partnership = permissions.get_partnership_for_user(request.user, ref, for_write=True)
-    page = _page(request, selectors.membership_history(partnership))
+    page = page_of(request, selectors.membership_history(partnership))
     crumbs = [("Manage members", _members_url(partnership))]
     return render(request, "partnerships/history.html", {"partnership": partnership, "page": page, "crumbs": crumbs})
 
@@ -128,7 +105,7 @@ def membership_add(request: HttpRequest, ref: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_add(
-                actor=_actor(request),
+                actor=actor(request),
                 partnership=partnership,
                 organisation=form.cleaned_data["organisation"],
                 standing=form.cleaned_data["standing"],
@@ -139,7 +116,7 @@ def membership_add(request: HttpRequest, ref: str) -> HttpResponse:
         else:
             messages.success(request, f"{membership.organisation} added as {membership.get_standing_display().lower()}")
             return redirect(_members_url(partnership))
-    return _form_page(request, "partnerships/form.html", form, partnership=partnership, title="Add an organisation")
+    return form_page(request, "partnerships/form.html", form, partnership=partnership, title="Add an organisation")
 
 
 @login_required
@@ -150,14 +127,14 @@ def membership_standing(request: HttpRequest, ref: str, pk: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_change_standing(
-                actor=_actor(request), membership=membership, standing=form.cleaned_data["standing"]
+                actor=actor(request), membership=membership, standing=form.cleaned_data["standing"]
             )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, f"{membership.organisation} is now {membership.get_standing_display().lower()}")
             return redirect(_members_url(membership.partnership))
-    return _form_page(
+    return form_page(
         request,
         "partnerships/form.html",
         form,
@@ -173,15 +150,13 @@ def membership_end(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     form = EndForm(posted(request), start_date=membership.start_date)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_end(
-                actor=_actor(request), membership=membership, end_date=form.cleaned_data["end_date"]
-            )
+            services.membership_end(actor=actor(request), membership=membership, end_date=form.cleaned_data["end_date"])
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, f"Membership of {membership.organisation} ended")
             return redirect(_members_url(membership.partnership))
-    return _form_page(
+    return form_page(
         request,
         "partnerships/form.html",
         form,
@@ -200,7 +175,7 @@ def role_add(request: HttpRequest, ref: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             assignment = services.role_add_person(
-                actor=_actor(request),
+                actor=actor(request),
                 partnership=partnership,
                 email=data["email"],
                 full_name=data["full_name"],
@@ -217,7 +192,7 @@ def role_add(request: HttpRequest, ref: str) -> HttpResponse:
                 f"{assignment.person} added as {assignment.get_role_display().lower()} for {assignment.organisation}",
             )
             return redirect(_members_url(partnership))
-    return _form_page(request, "partnerships/form.html", form, partnership=partnership, title="Add a person")
+    return form_page(request, "partnerships/form.html", form, partnership=partnership, title="Add a person")
 
 
 @login_required
@@ -227,13 +202,13 @@ def role_change(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     form = RoleChangeForm(posted(request), partnership=assignment.partnership, initial={"role": assignment.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_change(actor=_actor(request), assignment=assignment, role=form.cleaned_data["role"])
+            services.role_change(actor=actor(request), assignment=assignment, role=form.cleaned_data["role"])
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, f"{assignment.person} is now {assignment.get_role_display().lower()}")
             return redirect(_members_url(assignment.partnership))
-    return _form_page(
+    return form_page(
         request,
         "partnerships/form.html",
         form,
@@ -251,13 +226,13 @@ def role_end(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     form.helper.inputs[0].value = "End role"
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_end(actor=_actor(request), assignment=assignment, end_date=form.cleaned_data["end_date"])
+            services.role_end(actor=actor(request), assignment=assignment, end_date=form.cleaned_data["end_date"])
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, f"{assignment.person}'s role as {assignment.get_role_display().lower()} ended")
             return redirect(_members_url(assignment.partnership))
-    return _form_page(
+    return form_page(
         request,
         "partnerships/form.html",
         form,
@@ -265,11 +240,3 @@ def role_end(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         title=f"End the role of {assignment.person}",
         caption=f"{assignment.get_role_display()} for {assignment.organisation}",
     )
-
-
-def _actor(request: HttpRequest) -> User:
-    """The signed-in person making a change (every view that calls this requires sign-in)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Sign in to make changes")
-    return user

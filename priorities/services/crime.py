@@ -36,6 +36,7 @@ class ImportSummary:
     # partnership name → category label → rows
     per_partnership: dict[str, dict[str, int]] = field(default_factory=dict)
     outside_districts: Counter[str] = field(default_factory=Counter)
+    record_id: int | None = None  # the CrimeImport saved for this import
 
     @property
     def rows_imported(self) -> int:
@@ -105,7 +106,7 @@ def crime_import(*, actor: User | None, scope: Partnership, files: Iterable[tupl
             (pk, month, force, category, lsoa, placement.lsoa_names[lsoa], count)
             for (pk, month, force, category, lsoa), count in placement.cells()
         )
-        CrimeImport.objects.create(
+        record = CrimeImport.objects.create(
             imported_by=actor,
             scope=scope,
             files=", ".join(summary.files),
@@ -115,6 +116,7 @@ def crime_import(*, actor: User | None, scope: Partnership, files: Iterable[tupl
             months=[m.isoformat() for m in summary.months],
             summary={"per_partnership": summary.per_partnership, "outside": dict(summary.outside_districts)},
         )
+    summary.record_id = record.pk
     return summary
 
 

@@ -16,9 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from csp_portal.pages import GET_AND_POST, actor, form_page
 from partnerships import permissions as partnership_permissions
 from partnerships.forms import posted
-from partnerships.models import PartnershipKind, User
+from partnerships.models import PartnershipKind
 from priorities import charts, permissions, selectors, services
 from priorities.forms import (
     AssessmentForm,
@@ -31,20 +32,7 @@ from priorities.forms import (
 )
 from priorities.models import CandidateIssue, CrimeImport, StrategicAssessment
 
-GET_AND_POST = require_http_methods(["GET", "POST"])
 TEMPLATE_FORM = "priorities/form.html"
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Sign in to make changes")
-    return user
-
-
-def _form_page(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, TEMPLATE_FORM, {"form": form, **context}, status=status)
 
 
 def _assessment_url(assessment: StrategicAssessment) -> str:
@@ -90,7 +78,7 @@ def assessment_create(request: HttpRequest, ref: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             assessment = services.assessment_create(
-                actor=_actor(request),
+                actor=actor(request),
                 partnership=partnership,
                 year=data["year"],
                 title=data["title"],
@@ -103,8 +91,9 @@ def assessment_create(request: HttpRequest, ref: str) -> HttpResponse:
         else:
             messages.success(request, f"{assessment.title} started")
             return redirect(_assessment_url(assessment))
-    return _form_page(
+    return form_page(
         request,
+        TEMPLATE_FORM,
         form,
         partnership=partnership,
         title="Start a strategic assessment",
@@ -167,7 +156,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.assessment_update(
-                actor=_actor(request),
+                actor=actor(request),
                 assessment=assessment,
                 version=data["version"],
                 title=data["title"],
@@ -180,7 +169,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Assessment saved")
             return redirect(_assessment_url(assessment))
-    return _form_page(request, form, title=f"Change {assessment.title}", **_back(assessment))
+    return form_page(request, TEMPLATE_FORM, form, title=f"Change {assessment.title}", **_back(assessment))
 
 
 def _workflow_step(
@@ -192,13 +181,13 @@ def _workflow_step(
     form = ConfirmForm(posted(request), label=label)
     if request.method == "POST" and form.is_valid():
         try:
-            step(actor=_actor(request), assessment=assessment)
+            step(actor=actor(request), assessment=assessment)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, done)
             return redirect(_assessment_url(assessment))
-    return _form_page(request, form, title=title, explanation=explanation, **_back(assessment))
+    return form_page(request, TEMPLATE_FORM, form, title=title, explanation=explanation, **_back(assessment))
 
 
 @login_required
@@ -239,13 +228,13 @@ def assessment_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.assessment_comment(actor=_actor(request), assessment=assessment, body=form.cleaned_data["body"])
+            services.assessment_comment(actor=actor(request), assessment=assessment, body=form.cleaned_data["body"])
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, "Comment added")
             return redirect(_assessment_url(assessment) + "#comments")
-    return _form_page(request, form, title="Comment on the assessment", **_back(assessment))
+    return form_page(request, TEMPLATE_FORM, form, title="Comment on the assessment", **_back(assessment))
 
 
 @login_required
@@ -270,14 +259,14 @@ def issue_edit(request: HttpRequest, pk: int, issue_pk: int | None = None) -> Ht
     form = IssueForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.issue_save(actor=_actor(request), assessment=assessment, issue=issue, **form.cleaned_data)
+            saved = services.issue_save(actor=actor(request), assessment=assessment, issue=issue, **form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, f"{saved.title} saved")
             return redirect(_assessment_url(assessment) + "#issues")
     title = f"Change {issue.title}" if issue else "Add a candidate issue"
-    return _form_page(request, form, title=title, **_back(assessment))
+    return form_page(request, TEMPLATE_FORM, form, title=title, **_back(assessment))
 
 
 @login_required
@@ -289,7 +278,7 @@ def consultation_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             event = services.consultation_add(
-                actor=_actor(request),
+                actor=actor(request),
                 assessment=assessment,
                 kind=data["kind"],
                 title=data["title"],
@@ -303,7 +292,7 @@ def consultation_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{event.title} added")
             return redirect(_assessment_url(assessment) + "#consultation")
-    return _form_page(request, form, title="Add a consultation", **_back(assessment))
+    return form_page(request, TEMPLATE_FORM, form, title="Add a consultation", **_back(assessment))
 
 
 @login_required
@@ -313,13 +302,13 @@ def local_data_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = LocalDataForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            figure = services.local_data_add(actor=_actor(request), assessment=assessment, **form.cleaned_data)
+            figure = services.local_data_add(actor=actor(request), assessment=assessment, **form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, f"{figure.indicator} added")
             return redirect(_assessment_url(assessment) + "#local-data")
-    return _form_page(request, form, title="Add a figure from another source", **_back(assessment))
+    return form_page(request, TEMPLATE_FORM, form, title="Add a figure from another source", **_back(assessment))
 
 
 @login_required
@@ -332,10 +321,9 @@ def crime_import(request: HttpRequest, ref: str) -> HttpResponse:
     form = CrimeImportForm(posted(request), request.FILES if request.method == "POST" else None)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if request.method == "POST" and form.is_valid():
-        actor = _actor(request)
         try:
-            services.crime_import(
-                actor=actor,
+            summary = services.crime_import(
+                actor=actor(request),
                 scope=partnership,
                 files=[(f.name, services.text_stream(f.file)) for f in form.cleaned_data["csv_files"]],
             )
@@ -343,17 +331,16 @@ def crime_import(request: HttpRequest, ref: str) -> HttpResponse:
             # A refused file is about the files chosen: shown at the file input, and in the summary.
             form.add_error("csv_files", error.messages)
         else:
-            # The newest record of this person for this scope (the pk breaks a tie of equal times).
-            record = CrimeImport.objects.filter(scope=partnership, imported_by=actor).latest("imported_at", "pk")
-            url = reverse("priorities:crime_import_summary", args=[record.pk])
+            url = reverse("priorities:crime_import_summary", args=[summary.record_id])
             if wants_json:
                 return JsonResponse({"redirect": url})
             return redirect(url)
     if wants_json and form.is_bound:
         errors = [str(e) for errs in form.errors.values() for e in errs]
         return JsonResponse({"errors": errors}, status=400)
-    return _form_page(
+    return form_page(
         request,
+        TEMPLATE_FORM,
         form,
         partnership=partnership,
         title="Import police.uk crime data",

@@ -17,11 +17,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
+from csp_portal.pages import GET_AND_POST, actor, form_page
 from partnerships import permissions as partnership_permissions
 from partnerships.forms import posted
-from partnerships.models import Partnership, PartnershipKind, User
+from partnerships.models import Partnership, PartnershipKind
 from priorities import charts, permissions, selectors, services
 from priorities.forms import ConfirmForm
 from priorities.forms_plans import AdoptForm, MeasureForm, MeasureValueForm, PlanForm, PriorityForm, ReviewForm
@@ -34,20 +34,7 @@ from priorities.models import (
     StrategicAssessment,
 )
 
-GET_AND_POST = require_http_methods(["GET", "POST"])
 TEMPLATE_FORM = "priorities/form.html"
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Sign in to make changes")
-    return user
-
-
-def _form_page(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, TEMPLATE_FORM, {"form": form, **context}, status=status)
 
 
 def _plan_url(plan: PartnershipPlan, anchor: str = "") -> str:
@@ -97,7 +84,7 @@ def plan_create(request: HttpRequest, ref: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             plan = services.plan_create(
-                actor=_actor(request),
+                actor=actor(request),
                 partnership=partnership,
                 title=data["title"],
                 start_year=data["start_year"],
@@ -110,8 +97,9 @@ def plan_create(request: HttpRequest, ref: str) -> HttpResponse:
         else:
             messages.success(request, f"{plan.title} started. Add its priorities next.")
             return redirect(_plan_url(plan))
-    return _form_page(
+    return form_page(
         request,
+        TEMPLATE_FORM,
         form,
         partnership=partnership,
         title="Start a partnership plan",
@@ -203,7 +191,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.plan_update(
-                actor=_actor(request),
+                actor=actor(request),
                 plan=plan,
                 version=data["version"],
                 title=data["title"],
@@ -217,7 +205,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Plan saved")
             return redirect(_plan_url(plan))
-    return _form_page(request, form, title=f"Change {plan.title}", **_back(plan))
+    return form_page(request, TEMPLATE_FORM, form, title=f"Change {plan.title}", **_back(plan))
 
 
 @login_required
@@ -227,14 +215,15 @@ def plan_consult(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConfirmForm(posted(request), label="Send for consultation")
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_send_to_consultation(actor=_actor(request), plan=plan)
+            services.plan_send_to_consultation(actor=actor(request), plan=plan)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, "Plan sent for consultation")
             return redirect(_plan_url(plan))
-    return _form_page(
+    return form_page(
         request,
+        TEMPLATE_FORM,
         form,
         title="Send the plan for consultation",
         explanation="Partner officers will be able to read the draft. You can still change it until the chair "
@@ -252,7 +241,7 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.plan_adopt(
-                actor=_actor(request),
+                actor=actor(request),
                 plan=plan,
                 adopted_on=data["adopted_on"],
                 adopted_by_body=data["adopted_by_body"],
@@ -271,7 +260,9 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     explanation = "Once adopted, the plan's priorities change only through its annual review."
     if current is not None:
         explanation += f" {current.title} ({current.period_label}) will be marked as superseded by this plan."
-    return _form_page(request, form, title="Record the plan's adoption", explanation=explanation, **_back(plan))
+    return form_page(
+        request, TEMPLATE_FORM, form, title="Record the plan's adoption", explanation=explanation, **_back(plan)
+    )
 
 
 @login_required
@@ -316,14 +307,16 @@ def priority_edit(request: HttpRequest, pk: int, priority_pk: int | None = None)
     form = PriorityForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.priority_save(actor=_actor(request), plan=plan, priority=priority, **form.cleaned_data)
+            saved = services.priority_save(actor=actor(request), plan=plan, priority=priority, **form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, f"{saved.title} saved")
             return redirect(_plan_url(plan, f"priority-{saved.pk}"))
     title = f"Change {priority.title}" if priority else "Add a priority"
-    return _form_page(request, form, title=title, **_back(plan, f"priority-{priority.pk}" if priority else ""))
+    return form_page(
+        request, TEMPLATE_FORM, form, title=title, **_back(plan, f"priority-{priority.pk}" if priority else "")
+    )
 
 
 @login_required
@@ -334,14 +327,15 @@ def priority_retire(request: HttpRequest, pk: int, priority_pk: int) -> HttpResp
     form = ConfirmForm(posted(request), label="Retire priority")
     if request.method == "POST" and form.is_valid():
         try:
-            services.priority_retire(actor=_actor(request), plan=plan, priority=priority)
+            services.priority_retire(actor=actor(request), plan=plan, priority=priority)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, f"{priority.title} retired")
             return redirect(_plan_url(plan, "retired"))
-    return _form_page(
+    return form_page(
         request,
+        TEMPLATE_FORM,
         form,
         title=f"Retire {priority.title}",
         explanation="The priority stays on record as retired, with its measures. Once the plan is adopted, "
@@ -387,9 +381,7 @@ def measure_edit(
     form = MeasureForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.measure_save(
-                actor=_actor(request), priority=priority, measure=measure, **form.cleaned_data
-            )
+            saved = services.measure_save(actor=actor(request), priority=priority, measure=measure, **form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -397,7 +389,7 @@ def measure_edit(
             return redirect(_plan_url(plan, f"measure-{saved.pk}"))
     title = f"Change {measure.name}" if measure else "Add an outcome measure"
     anchor = f"measure-{measure.pk}" if measure else f"priority-{priority.pk}"
-    return _form_page(request, form, title=title, caption=priority.title, **_back(plan, anchor))
+    return form_page(request, TEMPLATE_FORM, form, title=title, caption=priority.title, **_back(plan, anchor))
 
 
 @login_required
@@ -409,14 +401,15 @@ def value_add(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     form = MeasureValueForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.measure_value_add(actor=_actor(request), measure=measure, **form.cleaned_data)
+            services.measure_value_add(actor=actor(request), measure=measure, **form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, f"Value of {measure.name} saved")
             return redirect(_plan_url(plan, f"measure-{measure.pk}"))
-    return _form_page(
+    return form_page(
         request,
+        TEMPLATE_FORM,
         form,
         title=f"Add a value of {measure.name}",
         caption=measure.priority.title,
@@ -448,7 +441,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             review = services.plan_review(
-                actor=_actor(request),
+                actor=actor(request),
                 plan=plan,
                 year=data["year"],
                 assessment=data["assessment"],
@@ -477,7 +470,9 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not _assessments(plan.partnership).exists():
         explanation += " Record the strategic assessment first: the review is checked against it."
-    return _form_page(request, form, title=f"Annual review of {plan.title}", explanation=explanation, **_back(plan))
+    return form_page(
+        request, TEMPLATE_FORM, form, title=f"Annual review of {plan.title}", explanation=explanation, **_back(plan)
+    )
 
 
 # --- The county view -----------------------------------------------------------------------------------------
