@@ -1,10 +1,16 @@
-"""National-scale page benchmarks on PostgreSQL: `make bench` (what and why: benchmarks/README.md).
+"""National-scale benchmarks on PostgreSQL: `make bench` (what and why: benchmarks/README.md).
 
-Builds a fresh database with every CSP in England and Wales (benchmarks/generate.py), then requests
-the partnership page and the manage-members page of a large CSP (400 member organisations, 2,000
-people) and a small one through Django's test client, as the same signed-in manager. Prints median and
-95th-percentile latency and the SQL queries per request, and exits 1 if a large CSP's page makes more
-queries than the small one's: the number of queries must not grow with members.
+Builds a fresh database with every CSP in England and Wales (benchmarks/generate.py) and ten years of
+crime counts for the large CSP (benchmarks/assessment_bench.py), then requests pages of a large CSP and
+a small one through Django's test client: the partnership and manage-members pages (400 member
+organisations and 2,000 people against 8 and 12) as a signed-in manager, and the strategic assessment
+page (201,600 crime counts against 1,200) as an administrator. Prints median and 95th-percentile
+latency and the SQL queries per request, and exits 1 if a large CSP's page makes more queries than the
+small one's: the number of queries must not grow with the data. The action plan page and "my actions"
+(2,000 actions and 20,000 progress updates against 12 and 60, benchmarks/actionplans.py) join that table;
+then the plans are exported to XLSX and CSV (up to 10,000 actions: seconds and peak memory). Then imports
+police.uk files of 250,000 to 1,000,000 rows (benchmarks/import_bench.py) and prints rows per second and
+peak memory.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import asdict, dataclass
@@ -24,6 +31,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django.test import Client
+
+    from benchmarks.generate import Generated
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/csp_portal_bench"
@@ -96,8 +105,7 @@ def _recreate_database() -> str:
 class Result:
     page: str
     partnership: str
-    members: int
-    people: int
+    scale: str  # what lies under the page, e.g. "400 orgs, 2,000 people"
     requests: int
     median_ms: float
     p95_ms: float
@@ -151,12 +159,41 @@ def _measure(client: Client, url: str, *, warm_up: int, requests: int, show_quer
     return sample
 
 
+@dataclass
+class PageCase:
+    """One page of one partnership, requested by one signed-in client."""
+
+    page: str
+    partnership: str
+    scale: str
+    url: str
+    client: Client
+
+
+def _plan_cases(data: Generated, client: Client) -> list[PageCase]:
+    """The plan page of the large and the small CSP: none yet (the hook for the plan-page benchmark).
+
+    Once the load data has plans (a three-year plan with priorities, outcome measures and their values:
+    many for Birmingham, one of each for Rutland, made by a module beside assessment_bench.py), return one
+    PageCase("plan page", csp.name, "<n> priorities, <m> measure values", reverse("priorities:plan",
+    args=[plan.pk]), client) per CSP, large first. The table, the JSON and the check that the large CSP's
+    page makes no more queries than the small one's take them as they are.
+    """
+    return []
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page (default 50)")
     parser.add_argument("--warm-up", type=int, default=5, help="untimed requests first (default 5)")
     parser.add_argument("--seed", type=int, default=20_260_401, help="seed of the load data")
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of each page")
+    parser.add_argument(
+        "--import-rows",
+        default=",".join(str(n) for n in (250_000, 500_000, 1_000_000)),
+        help="sizes of the police.uk files to import, comma-separated (default 250000,500000,1000000)",
+    )
+    parser.add_argument("--skip-import", action="store_true", help="pages only, no import benchmark")
     args = parser.parse_args()
 
     _configure_environment()
@@ -172,16 +209,21 @@ def main() -> int:
     from django.test import Client, override_settings
     from django.urls import reverse
 
+    from benchmarks import actionplans as actionplan_bench
+    from benchmarks import assessment_bench, import_bench
     from benchmarks.generate import generate
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     migrated = time.perf_counter()
     data = generate(seed=args.seed)
+    assessments = assessment_bench.load(data, seed=args.seed)
+    plans = actionplan_bench.load(data, seed=args.seed)
     with connection.cursor() as cursor:
         # Fresh statistics, as autovacuum would have gathered on a live database.
         cursor.execute("ANALYZE")
     generated = time.perf_counter()
+    counts = {**data.counts, **assessments.counts, **plans.counts}
 
     print(
         f"CSP Portal benchmarks — Python {platform.python_version()}, Django {django.get_version()}, "
@@ -191,44 +233,63 @@ def main() -> int:
         f"Database {settings.DATABASES['default']['NAME']}: migrated in {migrated - started:.1f} s, "
         f"load data generated in {generated - migrated:.1f} s:"
     )
-    for label, value in data.counts.items():
+    for label, value in counts.items():
         print(f"  {label:<48} {value:>7,}")
 
     results: list[Result] = []
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-        client = Client()
-        client.force_login(data.manager)
+        manager, admin = Client(), Client()
+        manager.force_login(data.manager)
+        admin.force_login(assessments.admin)
+        cases: list[PageCase] = []
         for partnership in (data.large, data.small):
             members = data.counts[f"{partnership.name}: member organisations today"]
             people = data.counts[f"{partnership.name}: people with a role today"]
+            scale = f"{members:,} orgs, {people:,} people"
             for page, name in (("partnership page", "partnerships:detail"), ("members page", "partnerships:members")):
-                sample = _measure(
-                    client,
-                    reverse(name, args=[partnership.slug]),
-                    warm_up=args.warm_up,
-                    requests=args.requests,
-                    show_queries=args.show_queries,
+                cases.append(PageCase(page, partnership.name, scale, reverse(name, args=[partnership.slug]), manager))
+        for assessment in (assessments.large, assessments.small):
+            crime_rows = assessments.counts[f"{assessment.partnership.name}: crime counts (rows)"]
+            cases.append(
+                PageCase(
+                    "assessment page",
+                    assessment.partnership.name,
+                    f"{crime_rows:,} crime counts",
+                    reverse("priorities:assessment", args=[assessment.pk]),
+                    admin,
                 )
-                results.append(
-                    Result(
-                        page=page,
-                        partnership=partnership.name,
-                        members=members,
-                        people=people,
-                        requests=len(sample.timings_ms),
-                        median_ms=statistics.median(sample.timings_ms),
-                        p95_ms=_percentile(sample.timings_ms, 0.95),
-                        min_ms=min(sample.timings_ms),
-                        database_ms=statistics.median(sample.database_ms),
-                        queries=max(sample.queries),
-                        queries_varied=len(set(sample.queries)) > 1,
-                        kilobytes=sample.size / 1024,
-                    )
+            )
+        cases += _plan_cases(data, admin)
+        # Action plans: the plan page (as the manager) and "my actions" (as an officer of each CSP).
+        clients: dict[int, Client] = {data.manager.pk: manager}
+        for page in actionplan_bench.pages(plans, data.manager):
+            if page.user.pk not in clients:
+                clients[page.user.pk] = Client()
+                clients[page.user.pk].force_login(page.user)
+            cases.append(PageCase(page.page, page.partnership, page.scale, page.url, clients[page.user.pk]))
+        for case in cases:
+            sample = _measure(
+                case.client, case.url, warm_up=args.warm_up, requests=args.requests, show_queries=args.show_queries
+            )
+            results.append(
+                Result(
+                    page=case.page,
+                    partnership=case.partnership,
+                    scale=case.scale,
+                    requests=len(sample.timings_ms),
+                    median_ms=statistics.median(sample.timings_ms),
+                    p95_ms=_percentile(sample.timings_ms, 0.95),
+                    min_ms=min(sample.timings_ms),
+                    database_ms=statistics.median(sample.database_ms),
+                    queries=max(sample.queries),
+                    queries_varied=len(set(sample.queries)) > 1,
+                    kilobytes=sample.size / 1024,
                 )
+            )
 
-    print(f"\n{args.requests} timed requests per page after {args.warm_up} warm-up requests, signed in as a manager\n")
+    print(f"\n{args.requests} timed requests per page after {args.warm_up} warm-up requests\n")
     header = (
-        f"{'page':<17} {'partnership':<12} {'orgs':>5} {'people':>6} "
+        f"{'page':<17} {'partnership':<12} {'under the page':<24} "
         f"{'median ms':>10} {'p95 ms':>8} {'SQL ms':>7} {'queries':>8} {'size KB':>8}"
     )
     print(header)
@@ -236,16 +297,16 @@ def main() -> int:
     for r in results:
         queries = f"{r.queries}{'*' if r.queries_varied else ''}"
         print(
-            f"{r.page:<17} {r.partnership:<12} {r.members:>5,} {r.people:>6,} "
+            f"{r.page:<17} {r.partnership:<12} {r.scale:<24} "
             f"{r.median_ms:>10.1f} {r.p95_ms:>8.1f} {r.database_ms:>7.1f} {queries:>8} {r.kilobytes:>8.0f}"
         )
     print("SQL ms: median time inside the database driver; the rest is Python (view, template, middleware).")
     if any(r.queries_varied for r in results):
         print("* the number of queries differed between requests; the largest is shown")
 
-    print("\nQueries per request, large CSP against small CSP (must not grow with members):")
+    print("\nQueries per request, large CSP against small CSP (must not grow with the data):")
     failed = False
-    for page in ("partnership page", "members page"):
+    for page in dict.fromkeys(r.page for r in results):
         large, small = (
             next(r for r in results if r.page == page and r.partnership == p.name) for p in (data.large, data.small)
         )
@@ -255,6 +316,34 @@ def main() -> int:
         failed |= large.queries > small.queries
         print(f"  {page:<17} {large.partnership} {large.queries} vs {small.partnership} {small.queries}: {verdict}")
 
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        print("\nExport of action plans through the views (as the manager), fastest of 3; memory from one more run:")
+        exports = actionplan_bench.run_exports(plans, manager)
+        action_import = actionplan_bench.run_import(plans, manager)
+    actionplan_bench.print_exports(exports)
+    print(
+        "heap peak MB: the Python heap's peak while the file is made and sent (tracemalloc); peak +MB: growth of "
+        "the process's peak resident memory (VmHWM) over that run, 0 when it fits in memory the process already had."
+    )
+    print(
+        f"Import of {action_import.actions:,} actions from a CSV file (the import's limit) into an empty plan: "
+        f"{action_import.seconds:.1f} s, {action_import.queries:,} queries (every row checked, then created "
+        "through the service in one transaction)."
+    )
+
+    imports: list[import_bench.ImportResult] = []
+    if not args.skip_import:
+        sizes = tuple(int(n) for n in args.import_rows.split(","))
+        print(f"\nImport of police.uk street-level files ({import_bench.FORCE}, a year each):")
+        with tempfile.TemporaryDirectory(prefix="csp-bench-") as folder:
+            imports = import_bench.run(Path(folder), sizes)
+        import_bench.print_results(imports)
+        print(
+            "parse: read, check, count and place every row, no database; import: crime_import end to end "
+            "(COPY, commit); re-import: the largest file again, replacing its months. peak +MB: growth of "
+            "the process's peak resident memory over the phase; process MB: its peak, Django included."
+        )
+
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -263,14 +352,17 @@ def main() -> int:
                 "django": django.get_version(),
                 "postgresql": postgres_version,
                 "cpus": os.cpu_count(),
-                "counts": data.counts,
+                "counts": counts,
                 "results": [asdict(r) for r in results],
+                "imports": [asdict(r) for r in imports],
+                "exports": [asdict(r) for r in exports],
+                "action_import": asdict(action_import),
             },
             indent=2,
         )
         + "\n"
     )
-    print(f"\nFigures written to {RESULTS.relative_to(ROOT)}")
+    print(f"\nFigures written to {RESULTS.relative_to(ROOT)}; whole run {time.perf_counter() - started:.0f} s")
     return 1 if failed else 0
 
 

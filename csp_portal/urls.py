@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("partnerships.accounts")),
     path("partnerships/", include("partnerships.urls")),
     path("", include("priorities.urls")),
+    path("", include("actionplans.urls")),
     path("admin/", admin.site.urls),
 ]

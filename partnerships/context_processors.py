@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from partnerships import permissions
+from partnerships.models import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,6 +17,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[dict[str, str]] = []
     if user is not None and user.is_authenticated:
         items.append({"text": "My partnerships", "href": reverse("home")})
+        # Partner officers and managers update their organisation's actions. (Not asked of administrators,
+        # whose pages otherwise never read roles.)
+        if not permissions.is_admin(user) and any(
+            a.role in (Role.PARTNER_OFFICER, Role.MANAGER) for a in permissions.current_roles(user)
+        ):
+            items.append({"text": "My actions", "href": reverse("actionplans:my_actions")})
         if permissions.is_admin(user) or len(permissions.current_roles(user)) > 0:
             items.append({"text": "Partnerships", "href": reverse("partnerships:list")})
         if permissions.is_admin(user):

@@ -149,3 +149,72 @@ class MeasureValueFactory(factory.django.DjangoModelFactory):
     measure = factory.SubFactory(MeasureFactory)
     period_end = date(2024, 6, 30)
     value = 95
+
+
+# --- Action plans (actionplans app) -----------------------------------------------------------------------
+
+
+class ActionPlanFactory(factory.django.DjangoModelFactory):
+    """An agreed action plan for 2024–2027 (pass status="draft" and agreed_on=None for a draft)."""
+
+    class Meta:
+        model = "actionplans.ActionPlan"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"Community Safety Action Plan {n}")
+    period_start = date(2024, 4, 1)
+    period_end = date(2027, 3, 31)
+    status = "agreed"
+    agreed_on = date(2024, 5, 1)
+    agreed_by = "Responsible Authorities Group"
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """An action in progress from April 2024, due at the end of March 2026, not yet reported on."""
+
+    class Meta:
+        model = "actionplans.Action"
+
+    action_plan = factory.SubFactory(ActionPlanFactory)
+    reference = factory.Sequence(lambda n: f"A{n + 1}")
+    title = factory.Sequence(lambda n: f"Action {n}")
+    description = "What will be done, and why"
+    lead_organisation = factory.SubFactory(OrganisationFactory)
+    start_date = date(2024, 4, 1)
+    due_date = date(2026, 3, 31)
+    status = "in_progress"
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actionplans.Milestone"
+
+    action = factory.SubFactory(ActionFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_date = date(2025, 3, 31)
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actionplans.BudgetLine"
+
+    action = factory.SubFactory(ActionFactory)
+    source = "pcc"
+    grant_name = "Community Safety Fund"
+    amount = 10000
+    spent_to_date = 2500
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    """A row only: the action's cached RAG, percentage and last update date are not changed (use
+    actionplans.services.action_record_progress for that)."""
+
+    class Meta:
+        model = "actionplans.ProgressUpdate"
+
+    action = factory.SubFactory(ActionFactory)
+    author = factory.SubFactory(UserFactory)
+    reported_on = date(2025, 1, 15)
+    rag = "green"
+    narrative = "On track"
+    percent_complete = 50

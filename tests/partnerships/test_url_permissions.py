@@ -16,11 +16,12 @@ from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnerships.models import OrganisationMembership, Role, RoleAssignment
+from tests.actionplans import url_rules as url_rules_actionplans
 from tests.conftest import Personas
 from tests.priorities import url_rules_assessments, url_rules_plans
 
 # Each app's rows live beside its tests; they are merged here so one walk covers the whole project.
-RULE_MODULES = (url_rules_assessments, url_rules_plans)
+RULE_MODULES = (url_rules_assessments, url_rules_plans, url_rules_actionplans)
 
 pytestmark = pytest.mark.django_db
 

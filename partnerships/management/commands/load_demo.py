@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from actionplans.demo import load_actionplans_demo
 from partnerships.demo import load_demo
 from priorities.demo import load_plans_demo
 from priorities.demo_assessments import load_assessments_demo
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             logins = load_demo()
             load_plans_demo()
             load_assessments_demo()
+            load_actionplans_demo()
         except RuntimeError as error:
             raise CommandError(str(error)) from error
         width = max(len(email) for email, _ in logins)
