@@ -28,6 +28,7 @@ from actionplans.models import (
     ProgressUpdate,
     Rag,
 )
+from csp_portal.history import save_as
 from partnerships.models import Organisation, OrganisationMembership, Partnership, RoleAssignment, User
 from priorities.models import OutcomeMeasure, Priority
 
@@ -42,12 +43,6 @@ class StaleEdit(ValidationError):
             code="stale",
         )
         self.current = current
-
-
-def _save(obj: Any, actor: User | None, **kwargs: Any) -> None:
-    """Save with the actor recorded as the history user (works outside a request too)."""
-    obj._history_user = actor
-    obj.save(**kwargs)
 
 
 # --- Action plans ---------------------------------------------------------------------------------
@@ -71,7 +66,7 @@ def action_plan_create(
         action_plan = ActionPlan(
             partnership=partnership, plan=plan, title=title.strip(), period_start=period_start, period_end=period_end
         )
-        _save(action_plan, actor)
+        save_as(action_plan, actor)
     return action_plan
 
 
@@ -101,7 +96,7 @@ def action_plan_update(
             plan,
         )
         current.version += 1
-        _save(current, actor)
+        save_as(current, actor)
     return current
 
 
@@ -115,7 +110,7 @@ def action_plan_agree(*, actor: User | None, action_plan: ActionPlan, agreed_on:
             raise ValidationError("Only a draft action plan can be agreed")
         current.status, current.agreed_on, current.agreed_by = ActionPlanStatus.AGREED, agreed_on, agreed_by.strip()
         current.version += 1
-        _save(current, actor)
+        save_as(current, actor)
     return current
 
 
@@ -127,7 +122,7 @@ def action_plan_close(*, actor: User | None, action_plan: ActionPlan) -> ActionP
             raise ValidationError("Only an agreed action plan can be closed")
         current.status = ActionPlanStatus.CLOSED
         current.version += 1
-        _save(current, actor)
+        save_as(current, actor)
     return current
 
 
@@ -215,7 +210,7 @@ def action_create(*, actor: User | None, action_plan: ActionPlan, fields: Action
         _check_action(action_plan, fields)
         action = Action(action_plan=action_plan)
         _apply(action, fields)
-        _save(action, actor)
+        save_as(action, actor)
         action.supporting_organisations.set(fields.supporting_organisations)
         action.outcome_measures.set(fields.outcome_measures)
     return action
@@ -232,7 +227,7 @@ def action_update(*, actor: User | None, action: Action, version: int, fields: A
         _check_action(current.action_plan, fields, exclude_pk=current.pk)
         _apply(current, fields)
         current.version += 1
-        _save(current, actor)
+        save_as(current, actor)
         current.supporting_organisations.set(fields.supporting_organisations)
         current.outcome_measures.set(fields.outcome_measures)
     return current
@@ -304,14 +299,14 @@ def action_record_progress(
             percent_complete=percent_complete,
             evidence_links="\n".join(line.strip() for line in evidence_links.splitlines() if line.strip()),
         )
-        _save(update, actor)
+        save_as(update, actor)
         # The action carries its latest reported state, so lists and dashboards need no subquery.
         latest = current.last_update_on is None or reported_on >= current.last_update_on
         if latest:
             current.rag, current.percent_complete, current.last_update_on = rag, percent_complete, reported_on
         current.status = status
         current.version += 1
-        _save(current, actor)
+        save_as(current, actor)
     action.version = current.version
     return update
 
@@ -331,7 +326,7 @@ def milestone_save(
     with transaction.atomic():
         milestone = milestone or Milestone(action=action)
         milestone.title, milestone.due_date, milestone.done_on = title.strip(), due_date, done_on
-        _save(milestone, actor)
+        save_as(milestone, actor)
     return milestone
 
 
@@ -364,5 +359,5 @@ def budget_line_save(
             amount,
             spent_to_date,
         )
-        _save(line, actor)
+        save_as(line, actor)
     return line

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from csp_portal.history import save_as
 from partnerships.models import (
     LocalAuthorityArea,
     Organisation,
@@ -32,13 +33,6 @@ from partnerships.models import (
     Standing,
     User,
 )
-
-
-def _save(obj: Any, actor: User | None) -> None:
-    """Save with the actor recorded as the history user (works outside a request too)."""
-    obj._history_user = actor
-    obj.save()
-
 
 # --- Organisation memberships -------------------------------------------------------------------
 
@@ -62,7 +56,7 @@ def membership_add(
         membership = OrganisationMembership(
             partnership=partnership, organisation=organisation, standing=standing, start_date=start_date
         )
-        _save(membership, actor)
+        save_as(membership, actor)
     return membership
 
 
@@ -76,7 +70,7 @@ def membership_change_standing(
         raise ValidationError("This membership has ended and cannot be changed")
     with transaction.atomic():
         membership.standing = standing
-        _save(membership, actor)
+        save_as(membership, actor)
     return membership
 
 
@@ -90,13 +84,13 @@ def membership_end(*, actor: User | None, membership: OrganisationMembership, en
         )
     with transaction.atomic():
         membership.end_date = end_date
-        _save(membership, actor)
+        save_as(membership, actor)
         open_roles = RoleAssignment.objects.select_for_update().filter(
             partnership=membership.partnership, organisation=membership.organisation, end_date__isnull=True
         )
         for assignment in open_roles:
             assignment.end_date = max(end_date, assignment.start_date)
-            _save(assignment, actor)
+            save_as(assignment, actor)
     return membership
 
 
@@ -113,7 +107,7 @@ def person_invite(*, actor: User | None, email: str, full_name: str, job_title: 
     with transaction.atomic():
         person = User(email=email, full_name=full_name.strip(), job_title=job_title.strip())
         person.set_unusable_password()
-        _save(person, actor)
+        save_as(person, actor)
         transaction.on_commit(lambda: _send_invitation(person.email))
     return person
 
@@ -171,7 +165,7 @@ def role_grant(
         assignment = RoleAssignment(
             person=person, partnership=partnership, organisation=organisation, role=role, start_date=start_date
         )
-        _save(assignment, actor)
+        save_as(assignment, actor)
     return assignment
 
 
@@ -224,7 +218,7 @@ def role_change(*, actor: User | None, assignment: RoleAssignment, role: str) ->
         if duplicate:
             raise ValidationError({"role": f"{assignment.person} already holds that role"})
         assignment.role = role
-        _save(assignment, actor)
+        save_as(assignment, actor)
     return assignment
 
 
@@ -238,7 +232,7 @@ def role_end(*, actor: User | None, assignment: RoleAssignment, end_date: date) 
         )
     with transaction.atomic():
         assignment.end_date = end_date
-        _save(assignment, actor)
+        save_as(assignment, actor)
     return assignment
 
 
@@ -319,7 +313,7 @@ def registry_import(*, path: Path, actor: User | None = None) -> RegistrySummary
                 continue
             partnership.name = name
             partnership.police_force_area = force
-            _save(partnership, actor)
+            save_as(partnership, actor)
             partnership.local_authority_areas.set([districts[r["LAD24CD"].strip()] for r in csp_rows])
     return RegistrySummary(
         rows=len(rows),
