@@ -171,15 +171,49 @@ class PageCase:
 
 
 def _plan_cases(data: Generated, client: Client) -> list[PageCase]:
-    """The plan page of the large and the small CSP: none yet (the hook for the plan-page benchmark).
+    """The partnership plan page of the large and the small CSP (as an administrator), large first.
 
-    Once the load data has plans (a three-year plan with priorities, outcome measures and their values:
-    many for Birmingham, one of each for Rutland, made by a module beside assessment_bench.py), return one
-    PageCase("plan page", csp.name, "<n> priorities, <m> measure values", reverse("priorities:plan",
-    args=[plan.pk]), client) per CSP, large first. The table, the JSON and the check that the large CSP's
-    page makes no more queries than the small one's take them as they are.
+    Birmingham's plan has 8 priorities with 5 outcome measures each and 40 quarterly values a measure
+    (ten years of figures); Rutland's one priority with one measure and 4 values.
     """
-    return []
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from priorities.models import MeasureValue, OutcomeMeasure, PartnershipPlan, Priority
+
+    cases = []
+    for partnership, priorities, measures, values in ((data.large, 8, 5, 40), (data.small, 1, 1, 4)):
+        plan = PartnershipPlan.objects.create(
+            partnership=partnership, title=f"{partnership.name} plan (benchmark)", start_year=2024, end_year=2026
+        )
+        made = Priority.objects.bulk_create(
+            Priority(plan=plan, title=f"Priority {n}", aim="Reduce harm", position=n) for n in range(priorities)
+        )
+        made_measures = OutcomeMeasure.objects.bulk_create(
+            OutcomeMeasure(
+                priority=priority,
+                name=f"Measure {priority.position}.{m}",
+                unit="crimes",
+                data_source="Benchmark figures",
+                baseline=Decimal(1000),
+                baseline_date=date(2016, 3, 31),
+                target=Decimal(800),
+                target_date=date(2027, 3, 31),
+                direction="down",
+            )
+            for priority in made
+            for m in range(measures)
+        )
+        MeasureValue.objects.bulk_create(
+            MeasureValue(measure=measure, period_end=date(2016, 6, 30) + timedelta(days=91 * v), value=1000 - v * 4)
+            for measure in made_measures
+            for v in range(values)
+        )
+        scale = f"{priorities} priorities, {len(made_measures) * values:,} values"
+        cases.append(PageCase("plan page", partnership.name, scale, reverse("priorities:plan", args=[plan.pk]), client))
+    return cases
 
 
 def main() -> int:
