@@ -14,17 +14,10 @@ from typing import Any
 
 from actionplans.models import Action, ActionPlan, BudgetLine, Milestone
 from tests.conftest import Personas
-
-ANONYMOUS = "anonymous"
-SIGN_IN = "redirect to sign in"
-
-
-def _rule(**outcomes: Any) -> dict[str, Any]:
-    return {**outcomes, ANONYMOUS: SIGN_IN}
-
+from tests.url_rules import ANONYMOUS, PARTNERSHIP_MANAGERS, SIGN_IN, rule
 
 # The list of a partnership's action plans: the county group member sees the partnership, not its plans.
-LIST_READERS = _rule(
+LIST_READERS = rule(
     admin=200,
     manager=200,
     chair=200,
@@ -35,20 +28,8 @@ LIST_READERS = _rule(
     outsider=404,
     nobody=404,
 )
-# Starting a plan: the partnership's managers; others who see the partnership are refused.
-PARTNERSHIP_MANAGERS = _rule(
-    admin=200,
-    manager=200,
-    chair=403,
-    police_officer=403,
-    council_officer=403,
-    scrutiny=403,
-    county_member=403,
-    outsider=404,
-    nobody=404,
-)
 # Reading a plan, its actions and their history.
-READERS = _rule(
+READERS = rule(
     admin=200,
     manager=200,
     chair=200,
@@ -60,7 +41,7 @@ READERS = _rule(
     nobody=404,
 )
 # Changing a plan and its actions: the partnership's managers (and administrators).
-MANAGERS = _rule(
+MANAGERS = rule(
     admin=200,
     manager=200,
     chair=403,
@@ -72,7 +53,7 @@ MANAGERS = _rule(
     nobody=404,
 )
 # Progress, milestones and budget of the police's action: its officer and the managers.
-POLICE_ACTION_UPDATERS = _rule(
+POLICE_ACTION_UPDATERS = rule(
     admin=200,
     manager=200,
     chair=403,

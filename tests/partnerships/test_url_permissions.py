@@ -19,17 +19,16 @@ from partnerships.models import OrganisationMembership, Role, RoleAssignment
 from tests.actionplans import url_rules as url_rules_actionplans
 from tests.conftest import Personas
 from tests.priorities import url_rules_assessments, url_rules_plans
+from tests.url_rules import ANONYMOUS, PARTNERSHIP_MANAGERS, PARTNERSHIP_READERS, SIGN_IN
 
 # Each app's rows live beside its tests; they are merged here so one walk covers the whole project.
 RULE_MODULES = (url_rules_assessments, url_rules_plans, url_rules_actionplans)
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS = "anonymous"
 EVERYONE = (*Personas.ROLES, ANONYMOUS)
 
 # Outcomes other than a plain status code: where a redirect leads.
-SIGN_IN = "redirect to sign in"
 HOME = "redirect to home"
 ADMIN_SIGN_IN = "redirect to admin sign in"
 
@@ -42,36 +41,6 @@ def _signed_in(outcome: Any) -> dict[str, Any]:
 def _public(outcome: Any) -> dict[str, Any]:
     return dict.fromkeys(EVERYONE, outcome)
 
-
-# Anyone with a role in the partnership, or in the county group above it, sees its page. The manager of
-# another CSP in the same county and people without roles do not learn it exists.
-PARTNERSHIP_READERS = {
-    "admin": 200,
-    "manager": 200,
-    "chair": 200,
-    "police_officer": 200,
-    "council_officer": 200,
-    "scrutiny": 200,
-    "county_member": 200,
-    "outsider": 404,
-    "nobody": 404,
-    ANONYMOUS: SIGN_IN,
-}
-
-# Only the partnership's managers (and administrators) change its members; others who may see the
-# partnership are refused (403), others again do not learn it exists (404).
-PARTNERSHIP_MANAGERS = {
-    "admin": 200,
-    "manager": 200,
-    "chair": 403,
-    "police_officer": 403,
-    "council_officer": 403,
-    "scrutiny": 403,
-    "county_member": 403,
-    "outsider": 404,
-    "nobody": 404,
-    ANONYMOUS: SIGN_IN,
-}
 
 EXPECTED: dict[str, dict[str, Any]] = {
     "home": _signed_in(200),

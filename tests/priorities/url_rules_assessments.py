@@ -13,17 +13,10 @@ from typing import Any
 from partnerships.models import Partnership
 from priorities.models import AssessmentStatus, CandidateIssue, CrimeImport, StrategicAssessment
 from tests.conftest import Personas
-
-ANONYMOUS = "anonymous"
-SIGN_IN = "redirect to sign in"
-
-
-def _rule(**outcomes: Any) -> dict[str, Any]:
-    return {**outcomes, ANONYMOUS: SIGN_IN}
-
+from tests.url_rules import PARTNERSHIP_MANAGERS, PARTNERSHIP_READERS, rule
 
 # Reading a shared assessment.
-SHARED_READERS = _rule(
+SHARED_READERS = rule(
     admin=200,
     manager=200,
     chair=200,
@@ -35,7 +28,7 @@ SHARED_READERS = _rule(
     nobody=404,
 )
 # Changing it: the partnership's managers (and administrators).
-SHARED_EDITORS = _rule(
+SHARED_EDITORS = rule(
     admin=200,
     manager=200,
     chair=403,
@@ -47,7 +40,7 @@ SHARED_EDITORS = _rule(
     nobody=404,
 )
 # Approving it: the chair only.
-SHARED_APPROVERS = _rule(
+SHARED_APPROVERS = rule(
     admin=403,
     manager=403,
     chair=200,
@@ -55,29 +48,6 @@ SHARED_APPROVERS = _rule(
     council_officer=403,
     scrutiny=404,
     county_member=404,
-    outsider=404,
-    nobody=404,
-)
-# Pages about the partnership: anyone who sees the partnership reads its list of assessments.
-PARTNERSHIP_READERS = _rule(
-    admin=200,
-    manager=200,
-    chair=200,
-    police_officer=200,
-    council_officer=200,
-    scrutiny=200,
-    county_member=200,
-    outsider=404,
-    nobody=404,
-)
-PARTNERSHIP_MANAGERS = _rule(
-    admin=200,
-    manager=200,
-    chair=403,
-    police_officer=403,
-    council_officer=403,
-    scrutiny=403,
-    county_member=403,
     outsider=404,
     nobody=404,
 )
@@ -92,7 +62,7 @@ RULES: dict[str, dict[str, Any]] = {
     "priorities:assessment_share": SHARED_EDITORS,
     "priorities:assessment_approve": SHARED_APPROVERS,
     # Comments are posted from the assessment page; a GET is not allowed.
-    "priorities:assessment_comment": _rule(
+    "priorities:assessment_comment": rule(
         admin=405,
         manager=405,
         chair=405,

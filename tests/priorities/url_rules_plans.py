@@ -13,17 +13,10 @@ from typing import Any
 
 from priorities.models import OutcomeMeasure, PartnershipPlan, PlanStatus, Priority
 from tests.conftest import Personas
-
-ANONYMOUS = "anonymous"
-SIGN_IN = "redirect to sign in"
-
-
-def _rule(**outcomes: Any) -> dict[str, Any]:
-    return {**outcomes, ANONYMOUS: SIGN_IN}
-
+from tests.url_rules import PARTNERSHIP_MANAGERS, PARTNERSHIP_READERS, rule
 
 # Reading a plan out for consultation (and who changed it: the history names people).
-CONSULTATION_READERS = _rule(
+CONSULTATION_READERS = rule(
     admin=200,
     manager=200,
     chair=200,
@@ -35,7 +28,7 @@ CONSULTATION_READERS = _rule(
     nobody=404,
 )
 # Changing it, its priorities, measures and values: the partnership's managers (and administrators).
-CONSULTATION_EDITORS = _rule(
+CONSULTATION_EDITORS = rule(
     admin=200,
     manager=200,
     chair=403,
@@ -47,7 +40,7 @@ CONSULTATION_EDITORS = _rule(
     nobody=404,
 )
 # Recording its adoption: the chair only.
-ADOPTERS = _rule(
+ADOPTERS = rule(
     admin=403,
     manager=403,
     chair=200,
@@ -59,29 +52,7 @@ ADOPTERS = _rule(
     nobody=404,
 )
 # The annual review of the adopted plan, which scrutiny and county group members read but do not review.
-REVIEWERS = _rule(
-    admin=200,
-    manager=200,
-    chair=403,
-    police_officer=403,
-    council_officer=403,
-    scrutiny=403,
-    county_member=403,
-    outsider=404,
-    nobody=404,
-)
-PARTNERSHIP_READERS = _rule(
-    admin=200,
-    manager=200,
-    chair=200,
-    police_officer=200,
-    council_officer=200,
-    scrutiny=200,
-    county_member=200,
-    outsider=404,
-    nobody=404,
-)
-PARTNERSHIP_MANAGERS = _rule(
+REVIEWERS = rule(
     admin=200,
     manager=200,
     chair=403,
@@ -94,7 +65,7 @@ PARTNERSHIP_MANAGERS = _rule(
 )
 # The county view is a page of the county group (Safer Shire): its members and administrators see it;
 # people of one CSP do not see the county group at all.
-COUNTY_READERS = _rule(
+COUNTY_READERS = rule(
     admin=200,
     manager=404,
     chair=404,
