@@ -166,10 +166,13 @@ class BudgetLine(models.Model):
         return f"{self.get_source_display()}: £{self.amount:,.2f}"
 
 
-class ProgressUpdate(models.Model):
-    """A lead officer's report on an action: RAG with its reason, percentage complete, evidence."""
+class ProgressReport(models.Model):
+    """A lead's report on tracked work: RAG with its reason, percentage complete, evidence.
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    Actions' progress updates and domestic homicide review recommendations' updates share it, so both
+    are reported and shown the same way.
+    """
+
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -177,6 +180,19 @@ class ProgressUpdate(models.Model):
     narrative = models.TextField()
     percent_complete = models.PositiveSmallIntegerField()
     evidence_links = models.TextField(blank=True, help_text="One web address per line")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def links(self) -> list[str]:
+        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+
+class ProgressUpdate(ProgressReport):
+    """A lead officer's report on an action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
 
     history = HistoricalRecords()
 
@@ -193,7 +209,3 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Update on {self.action} ({self.reported_on:%-d %B %Y})"
-
-    @property
-    def links(self) -> list[str]:
-        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]

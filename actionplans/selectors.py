@@ -48,22 +48,38 @@ def quarter_start(day: date) -> date:
 
 def with_flags(actions: QuerySet[Action], today: date | None = None) -> QuerySet[Any]:
     """Annotate `is_overdue`, `needs_update` and `display_rag` (blue, grey or the reported RAG)."""
+    return rag_flags(
+        actions,
+        open_q=Q(status__in=OPEN_STATUSES),
+        complete_q=Q(status=ActionStatus.COMPLETE),
+        due_field="due_date",
+        today=today,
+    )
+
+
+def rag_flags(items: QuerySet[Any], *, open_q: Q, complete_q: Q, due_field: str, today: date | None) -> QuerySet[Any]:
+    """The flags of tracked work (actions, review recommendations) that carry a reported RAG.
+
+    `is_overdue`: open and past its due date; `needs_update`: open with no report this quarter;
+    `display_rag`: blue when complete, grey when never reported, else the reported RAG.
+    """
     today = today or timezone.localdate()
-    open_ = Q(status__in=OPEN_STATUSES)
-    return actions.annotate(
+    return items.annotate(
         is_overdue=Case(
-            When(open_ & Q(due_date__lt=today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(open_q & Q(**{f"{due_field}__lt": today}), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
         ),
         needs_update=Case(
             When(
-                open_ & (Q(last_update_on__isnull=True) | Q(last_update_on__lt=quarter_start(today))),
+                open_q & (Q(last_update_on__isnull=True) | Q(last_update_on__lt=quarter_start(today))),
                 then=Value(True),
             ),
             default=Value(False),
             output_field=BooleanField(),
         ),
         display_rag=Case(
-            When(status=ActionStatus.COMPLETE, then=Value("blue")),
+            When(complete_q, then=Value("blue")),
             When(rag="", then=Value("grey")),
             default="rag",
         ),

@@ -252,6 +252,36 @@ def _check_open(action: Action) -> None:
         raise ValidationError("This action plan is closed")
 
 
+def check_progress(
+    *, reported_on: date, rag: str, narrative: str, percent_complete: int, evidence_links: str, status_ok: bool
+) -> str:
+    """Check a progress report (an action's or a review recommendation's); return its evidence links cleaned.
+
+    Raises ValidationError naming each bad field.
+    """
+    errors: dict[str, str] = {}
+    if reported_on > timezone.localdate():
+        errors["reported_on"] = "The date of the update must be today or in the past"
+    if rag not in Rag.values:
+        errors["rag"] = "Select the RAG status"
+    if not narrative.strip():
+        errors["narrative"] = "Describe the progress: the RAG needs a reason"
+    if not 0 <= percent_complete <= 100:
+        errors["percent_complete"] = "Percentage complete must be from 0 to 100"
+    if not status_ok:
+        errors["status"] = "Select a status"
+    links = [line.strip() for line in evidence_links.splitlines() if line.strip()]
+    for number, link in enumerate(links, 1):
+        try:
+            _URL(link)
+        except ValidationError:
+            errors["evidence_links"] = f"Evidence link {number} is not a web address starting http:// or https://"
+            break
+    if errors:
+        raise ValidationError(errors)
+    return "\n".join(links)
+
+
 def action_record_progress(
     *,
     actor: User,
@@ -265,25 +295,14 @@ def action_record_progress(
     evidence_links: str = "",
 ) -> ProgressUpdate:
     """Post a progress update: RAG with its reason, % complete, status and evidence; refuses stale forms."""
-    errors: dict[str, str] = {}
-    if reported_on > timezone.localdate():
-        errors["reported_on"] = "The date of the update must be today or in the past"
-    if rag not in Rag.values:
-        errors["rag"] = "Select the RAG status"
-    if not narrative.strip():
-        errors["narrative"] = "Describe the progress: the RAG needs a reason"
-    if not 0 <= percent_complete <= 100:
-        errors["percent_complete"] = "Percentage complete must be from 0 to 100"
-    if status not in ActionStatus.values:
-        errors["status"] = "Select a status"
-    for number, link in enumerate([line.strip() for line in evidence_links.splitlines() if line.strip()], 1):
-        try:
-            _URL(link)
-        except ValidationError:
-            errors["evidence_links"] = f"Evidence link {number} is not a web address starting http:// or https://"
-            break
-    if errors:
-        raise ValidationError(errors)
+    links = check_progress(
+        reported_on=reported_on,
+        rag=rag,
+        narrative=narrative,
+        percent_complete=percent_complete,
+        evidence_links=evidence_links,
+        status_ok=status in ActionStatus.values,
+    )
     with transaction.atomic():
         current = Action.objects.select_for_update().select_related("action_plan").get(pk=action.pk)
         if current.version != version:
@@ -297,7 +316,7 @@ def action_record_progress(
             rag=rag,
             narrative=narrative.strip(),
             percent_complete=percent_complete,
-            evidence_links="\n".join(line.strip() for line in evidence_links.splitlines() if line.strip()),
+            evidence_links=links,
         )
         save_as(update, actor)
         # The action carries its latest reported state, so lists and dashboards need no subquery.

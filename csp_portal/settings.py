@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "partnerships",
     "priorities",
     "actionplans",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks whether this session passed the second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during sign-in into the lockout page.
@@ -88,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.context_processors.navigation",
+                "reviews.context_processors.terms",
             ],
         },
     },
@@ -257,6 +262,17 @@ CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_CLASS_CONVERTERS = {"numberinput": "govuk-input", "multiplefileinput": "govuk-file-upload"}
 PORTAL_SERVICE_NAME = "Community Safety Partnership Portal"
 PAGE_SIZE = 25
+
+# --- Domestic homicide reviews ---------------------------------------------------------------------
+# "dhr" calls them domestic homicide reviews; "dardr" domestic abuse related death reviews (the newer name).
+REVIEW_TERM = env_str("REVIEW_TERM", "dhr")
+if REVIEW_TERM not in {"dhr", "dardr"}:
+    raise ImproperlyConfigured('REVIEW_TERM must be "dhr" or "dardr"')
+# Review documents are kept here, outside the web root, and served only through a permission check.
+REVIEW_DOCUMENTS_ROOT = Path(env_str("REVIEW_DOCUMENTS_ROOT", str(BASE_DIR / "private-media")))
+REVIEW_UPLOAD_MAX_BYTES = env_int("REVIEW_UPLOAD_MAX_MB", default=20, minimum=1) * 1024 * 1024
+# The issuer name authenticator apps show beside the second-factor code.
+OTP_TOTP_ISSUER = "CSP Portal"
 
 # --- REST API (endpoints arrive with the API issue) -----------------------------------------------
 REST_FRAMEWORK = {

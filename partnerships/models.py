@@ -271,6 +271,8 @@ class Role(models.TextChoices):
     PARTNER_OFFICER = "partner_officer", "Partner officer"
     SCRUTINY_MEMBER = "scrutiny_member", "Scrutiny member"
     COUNTY_MEMBER = "county_member", "County group member"
+    # Runs the partnership's domestic homicide reviews. Where nobody holds it, the managers do.
+    REVIEW_LEAD = "review_lead", "Review lead"
 
 
 class RoleAssignment(models.Model):
