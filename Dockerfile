@@ -43,7 +43,10 @@ RUN SECRET_KEY=collectstatic-at-build-time-only-not-a-secret python manage.py co
 # Code and static files stay owned by root (read-only to the portal); the processes run unprivileged.
 # A numeric user, so that orchestrators enforcing "run as non-root" can verify it.
 RUN groupadd --system --gid 10001 portal \
-    && useradd --system --uid 10001 --gid portal --no-create-home --home-dir /app --shell /usr/sbin/nologin portal
+    && useradd --system --uid 10001 --gid portal --no-create-home --home-dir /app --shell /usr/sbin/nologin portal \
+    && mkdir -p /data/review-documents && chown 10001:10001 /data/review-documents
+# Review documents (IMRs, drafts …): outside the code and the web root, in the volume mounted here.
+ENV REVIEW_DOCUMENTS_ROOT=/data/review-documents
 USER 10001:10001
 
 EXPOSE 8000

@@ -273,6 +273,8 @@ REVIEW_DOCUMENTS_ROOT = Path(env_str("REVIEW_DOCUMENTS_ROOT", str(BASE_DIR / "pr
 REVIEW_UPLOAD_MAX_BYTES = env_int("REVIEW_UPLOAD_MAX_MB", default=20, minimum=1) * 1024 * 1024
 # The issuer name authenticator apps show beside the second-factor code.
 OTP_TOTP_ISSUER = "CSP Portal"
+# Staff can reset a person's authenticator app in the admin, but never read its key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- REST API (endpoints arrive with the API issue) -----------------------------------------------
 REST_FRAMEWORK = {

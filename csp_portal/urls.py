@@ -14,5 +14,6 @@ urlpatterns = [
     path("partnerships/", include("partnerships.urls")),
     path("", include("priorities.urls")),
     path("", include("actionplans.urls")),
+    path("", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

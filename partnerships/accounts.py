@@ -12,6 +12,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from partnerships import two_factor
 from partnerships.services import users_for_password_link
 
 
@@ -124,4 +125,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    # The second factor (an authenticator app) that review pages ask for: partnerships/two_factor.py.
+    path("two-factor/", two_factor.two_factor, name="two_factor"),
+    path("two-factor/verify/", two_factor.two_factor_verify, name="two_factor_verify"),
 ]

@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from partnerships import permissions
 from partnerships.models import Role
+from reviews.permissions import has_review_access
+from reviews.terms import review_terms
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -23,6 +25,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             a.role in (Role.PARTNER_OFFICER, Role.MANAGER) for a in permissions.current_roles(user)
         ):
             items.append({"text": "My actions", "href": reverse("actionplans:my_actions")})
+        # Only for people who may open a review: nobody else learns from the menu that reviews exist.
+        if has_review_access(user):
+            items.append({"text": review_terms().title_plural, "href": reverse("reviews:list")})
         if permissions.is_admin(user) or len(permissions.current_roles(user)) > 0:
             items.append({"text": "Partnerships", "href": reverse("partnerships:list")})
         if permissions.is_admin(user):

@@ -6,6 +6,9 @@ they may see but not change it) and changes data only through partnerships.servi
 
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +29,8 @@ from partnerships.forms import (
     posted,
 )
 from partnerships.models import Partnership
+from reviews.permissions import may_see_review_counts
+from reviews.selectors import ReviewCounts, review_counts
 
 
 def _members_url(partnership: Partnership) -> str:
@@ -70,8 +75,19 @@ def partnership_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "policing_areas": selectors.csps_by_policing_area(children) if partnership.is_county_group else [],
         "children": [c for c in children if not (partnership.is_county_group and c.is_csp)],
         "can_manage": permissions.can_manage_partnership(request.user, partnership),
+        "review_counts": _review_counts(request.user, partnership, children),
     }
     return render(request, "partnerships/detail.html", context)
+
+
+def _review_counts(user: Any, partnership: Partnership, children: list[Partnership]) -> ReviewCounts | None:
+    """A CSP's review counts, or a county group's totals across its CSPs (two queries), for those who may
+    know how many reviews there are; None for everyone else (partner officers never see the section)."""
+    if not (partnership.is_csp or partnership.is_county_group) or not may_see_review_counts(user, partnership):
+        return None
+    ids = [partnership.pk] if partnership.is_csp else [c.pk for c in children if c.is_csp]
+    counts = review_counts(ids).values()
+    return ReviewCounts(*(sum(getattr(c, f.name) for c in counts) for f in fields(ReviewCounts)))
 
 
 @login_required

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnerships.models import Organisation, OrganisationType, Partnership, Role, User
 from tests.factories import (
@@ -26,7 +28,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):  # type: ignore[no-untyped-def]
+def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     # The test client and live server speak plain HTTP; everything else stays as in production.
     settings.SECURE_SSL_REDIRECT = False
     # Hashed static names need collectstatic first; tests serve the files as they are.
@@ -35,6 +37,19 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Review documents go to a folder of the test's own, never into the working tree.
+    settings.REVIEW_DOCUMENTS_ROOT = tmp_path / "review-documents"
+
+
+def sign_in(client, user: User, *, second_factor: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Sign a person in, by default with a session that has passed the second factor (a confirmed
+    authenticator app), as opening a review requires. `second_factor=False` leaves it unverified."""
+    client.force_login(user)
+    if second_factor:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"name": "Authenticator app"})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 @dataclass

@@ -31,19 +31,20 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in page: the session, the user and the user's roles (3), then the page's own reads,
-# then the session renewed (SAVEPOINT, UPDATE, RELEASE: 3).
+# Every signed-in page: the session, the user and the user's roles (3); the review scope for the
+# menu (panel appointments and, for a manager, whether someone holds the review lead role: 2); then
+# the page's own reads; then the session renewed (SAVEPOINT, UPDATE, RELEASE: 3).
 MAX_QUERIES = {
     # The plan; the lead organisations (filter); the actions (a count and a page); the counts by RAG;
     # whether the partnership plan may be opened.
-    "actionplans:plan": 3 + 6 + 3,
+    "actionplans:plan": 3 + 2 + 6 + 3,
     # The actions (a count and a page).
-    "actionplans:my_actions": 3 + 2 + 3,
+    "actionplans:my_actions": 3 + 2 + 2 + 3,
     # The action; its flags, partners, measures, milestones, budget lines and updates.
-    "actionplans:action": 3 + 7 + 3,
+    "actionplans:action": 3 + 2 + 7 + 3,
     # The action; its records, the two many-to-many snapshots, milestones, budget lines, updates, and the
     # names of organisations, people, priorities and measures.
-    "actionplans:action_history": 3 + 11 + 3,
+    "actionplans:action_history": 3 + 2 + 11 + 3,
 }
 
 

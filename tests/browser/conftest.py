@@ -42,6 +42,7 @@ DEMO_LOGINS = {
     "council_officer": "council.officer@demo.example",
     "scrutiny": "scrutiny@demo.example",
     "county": "county@demo.example",
+    "reviewer": "reviewer@demo.example",
 }
 DEMO_NAMES = {"manager": "Priya Shah"}
 

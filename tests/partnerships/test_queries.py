@@ -23,19 +23,22 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in page: the session, the user and the user's roles (3), then the page's own reads (see
-# partnerships/selectors.py), then the session renewed (SAVEPOINT, UPDATE, RELEASE: 3).
+# Every signed-in page: the session, the user and the user's roles (3); the review scope for the
+# menu (panel appointments and, for a manager, whether someone holds the review lead role: 2); then
+# the page's own reads (see partnerships/selectors.py); then the session renewed (SAVEPOINT, UPDATE,
+# RELEASE: 3).
 MAX_QUERIES = {
-    # The partnership, its areas, memberships, people (count and page) and child groups.
-    "partnerships:detail": 3 + 6 + 3,
+    # The partnership, its areas, memberships, people (count and page) and child groups; the review counts
+    # (reviews and recommendations: 2) for those who may know them.
+    "partnerships:detail": 3 + 2 + 6 + 2 + 3,
     # The partnership, open memberships and open roles (each a count and a page).
-    "partnerships:members": 3 + 5 + 3,
+    "partnerships:members": 3 + 2 + 5 + 3,
     # The partnership, membership history and role history.
-    "partnerships:history": 3 + 3 + 3,
+    "partnerships:history": 3 + 2 + 3 + 3,
 }
 # The county group, its areas, memberships and child groups; people (a count and a page) only for those
-# who may see them (administrators, not county members).
-MAX_QUERIES_COUNTY = 3 + 5 + 3
+# who may see them (administrators, not county members); the review counts across its CSPs (2).
+MAX_QUERIES_COUNTY = 3 + 2 + 5 + 2 + 3
 
 STANDINGS = list(Standing.values)
 ROLES_IN_A_CSP = [Role.MANAGER, Role.CHAIR, Role.PARTNER_OFFICER, Role.SCRUTINY_MEMBER]

@@ -19,19 +19,20 @@ from tests.factories import MeasureFactory, PartnershipFactory, PlanFactory, Pri
 
 pytestmark = pytest.mark.django_db
 
-# Every signed-in page: the session, the user and the user's roles (3), then the page's own reads, then
-# the session renewed (SAVEPOINT, UPDATE, RELEASE: 3).
+# Every signed-in page: the session, the user and the user's roles (3); the review scope for the
+# menu (panel appointments and, for a manager, whether someone holds the review lead role: 2); then
+# the page's own reads; then the session renewed (SAVEPOINT, UPDATE, RELEASE: 3).
 MAX_QUERIES = {
     # The plan; priorities, measures, values; reviews and their decisions; assessments (and which of
     # them the user may open); the plan it replaces.
-    "priorities:plan": 3 + 9 + 3,
+    "priorities:plan": 3 + 2 + 9 + 3,
     # The plan; the history of the plan, its priorities, measures, values, reviews and assessment links.
-    "priorities:plan_history": 3 + 7 + 3,
+    "priorities:plan_history": 3 + 2 + 7 + 3,
     # The partnership and its plans with their counts of priorities.
-    "priorities:plans": 3 + 2 + 3,
+    "priorities:plans": 3 + 2 + 2 + 3,
 }
 # The county group, its CSPs' adopted plans, their priorities and the CSPs without one.
-MAX_QUERIES_COUNTY = 3 + 4 + 3
+MAX_QUERIES_COUNTY = 3 + 2 + 4 + 3
 
 
 @pytest.fixture(autouse=True)

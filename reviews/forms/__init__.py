@@ -1,0 +1,1 @@
+"""Forms of the review pages, one module per area (workspace, panel, recommendations)."""
