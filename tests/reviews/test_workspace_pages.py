@@ -1013,3 +1013,13 @@ def test_a_completion_period_from_the_partnerships_rules_stays_on_offer(client, 
     response = client.post(_url("edit", review), _case_post(review, completion_months="9"))
     assert response.status_code == 302
     assert Review.objects.get(pk=review.pk).completion_months == 9
+
+
+def test_a_refusal_is_shown_as_important_not_as_success(client, personas: Personas, review):
+    """A step that is not next sends the lead back with the reason in the blue "Important" banner."""
+    sign_in(client, personas.manager)
+    response = client.get(reverse("reviews:resume", args=[review.pk]), follow=True)
+    page = response.content.decode()
+    assert "This review is not paused" in page
+    assert "govuk-notification-banner--success" not in page
+    assert "Important" in page
