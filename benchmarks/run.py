@@ -8,9 +8,10 @@ page (201,600 crime counts against 1,200) as an administrator. Prints median and
 latency and the SQL queries per request, and exits 1 if a large CSP's page makes more queries than the
 small one's: the number of queries must not grow with the data. The action plan page and "my actions"
 (2,000 actions and 20,000 progress updates against 12 and 60, benchmarks/actionplans.py) join that table;
-then the plans are exported to XLSX and CSV (up to 10,000 actions: seconds and peak memory). Then imports
-police.uk files of 250,000 to 1,000,000 rows (benchmarks/import_bench.py) and prints rows per second and
-peak memory.
+then the plans are exported to XLSX and CSV (up to 10,000 actions: seconds and peak memory). Then the
+daily reminder planner runs over 25,000 and 100,000 open actions in 300 partnerships (benchmarks/reminders.py:
+seconds, queries, peak memory; exits 1 if its queries grow with the actions). Then imports police.uk
+files of 250,000 to 1,000,000 rows (benchmarks/import_bench.py) and prints rows per second and peak memory.
 """
 
 from __future__ import annotations
@@ -245,6 +246,7 @@ def main() -> int:
 
     from benchmarks import actionplans as actionplan_bench
     from benchmarks import assessment_bench, import_bench
+    from benchmarks import reminders as reminder_bench
     from benchmarks.generate import generate
 
     started = time.perf_counter()
@@ -365,6 +367,16 @@ def main() -> int:
         "through the service in one transaction)."
     )
 
+    print(
+        f"\nDaily reminder planning for {reminder_bench.DAY:%-d %B %Y}: {reminder_bench.PARTNERSHIPS} partnerships, "
+        "the open actions added in two steps (benchmarks/reminders.py):"
+    )
+    reminders = reminder_bench.run(seed=args.seed)
+    reminder_bench.print_results(reminders)
+    for problem in reminder_bench.failures(reminders):
+        print(f"FAIL: {problem}")
+        failed = True
+
     imports: list[import_bench.ImportResult] = []
     if not args.skip_import:
         sizes = tuple(int(n) for n in args.import_rows.split(","))
@@ -391,6 +403,7 @@ def main() -> int:
                 "imports": [asdict(r) for r in imports],
                 "exports": [asdict(r) for r in exports],
                 "action_import": asdict(action_import),
+                "reminders": [asdict(r) for r in reminders],
             },
             indent=2,
         )

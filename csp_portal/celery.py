@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csp_portal.settings")
 
@@ -11,5 +12,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Every periodic task is declared here, once, with a plain-English comment; django-celery-beat's
-# database scheduler shows them in the admin. (None yet: reminders arrive with their issue.)
-app.conf.beat_schedule = {}
+# database scheduler shows them in the admin.
+app.conf.beat_schedule = {
+    # Every morning at 7: record what is due today and email each person one digest of it.
+    "plan-reminders": {"task": "reviews.plan_reminders", "schedule": crontab(hour=7, minute=0)},
+    # Every 10 minutes: resend what a stopped worker or a mail failure left unsent.
+    "sweep-reminders": {"task": "reviews.sweep_reminders", "schedule": crontab(minute="*/10")},
+}

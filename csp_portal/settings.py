@@ -232,6 +232,17 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=30, minimum=1)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Any Django email backend by its dotted path, e.g. the file backend with EMAIL_FILE_PATH.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+# GOV.UK Notify instead of the email backend for reminders: an API key and the id of a template whose
+# body is ((items)) (its subject ((subject)); personalisation also has ((name)) and ((settings_url))).
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+NOTIFY_REMINDER_TEMPLATE_ID = env_str("NOTIFY_REMINDER_TEMPLATE_ID")
+if NOTIFY_API_KEY and not NOTIFY_REMINDER_TEMPLATE_ID:
+    raise ImproperlyConfigured("NOTIFY_REMINDER_TEMPLATE_ID must be set with NOTIFY_API_KEY")
+# A reminder send that claimed its rows and did not finish in this time is taken to have died.
+REMINDER_CLAIM_LEASE_SECONDS = env_int("REMINDER_CLAIM_LEASE_SECONDS", default=900, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CSP Portal <no-reply@csp-portal.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where links in emails point (invitations, password resets, reminders).

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("actionplans.urls")),
     path("", include("reviews.urls")),
+    path("", include("reviews.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

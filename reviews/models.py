@@ -529,3 +529,7 @@ class RecommendationUpdate(ProgressReport):
 
     def __str__(self) -> str:
         return f"Update on {self.recommendation} ({self.reported_on:%-d %B %Y})"
+
+
+# Reminders (issue 6) keep their models beside their code; imported here so Django finds them.
+from reviews.reminders.models import Reminder, ReminderOffsets, ReminderOptOut  # noqa: E402, F401

@@ -20,10 +20,11 @@ from tests.actionplans import url_rules as url_rules_actionplans
 from tests.conftest import Personas, sign_in
 from tests.priorities import url_rules_assessments, url_rules_plans
 from tests.reviews import url_rules as url_rules_reviews
+from tests.reviews import url_rules_reminders
 from tests.url_rules import ANONYMOUS, PARTNERSHIP_MANAGERS, PARTNERSHIP_READERS, SIGN_IN
 
 # Each app's rows live beside its tests; they are merged here so one walk covers the whole project.
-RULE_MODULES = (url_rules_assessments, url_rules_plans, url_rules_actionplans, url_rules_reviews)
+RULE_MODULES = (url_rules_assessments, url_rules_plans, url_rules_actionplans, url_rules_reviews, url_rules_reminders)
 
 pytestmark = pytest.mark.django_db
 
