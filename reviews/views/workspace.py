@@ -615,6 +615,39 @@ def review_step(request: HttpRequest, review: Review, access: ReviewAccess, step
     )
 
 
+def _review_change_page(
+    request: HttpRequest,
+    review: Review,
+    access: ReviewAccess,
+    form: StepForm,
+    save: Callable[[dict[str, Any], int], Any],
+    *,
+    done: str,
+    title: str,
+    explanation: str,
+    paused: bool | None = None,
+) -> HttpResponse:
+    """A versioned form that changes the review without moving its stage (pause, resume, take-down):
+    save and go back to the review with `done`, or show the form (400 with errors, 409 when stale)."""
+    saved, stale = _versioned_save(request, review, form, save)
+    if saved:
+        messages.success(request, done)
+        return redirect(review_url(review))
+    extra: dict[str, Any] = {}
+    if stale is not None:
+        extra = {"comparison": _stale_rows(stale, review.get_stage_display()), "changed_by": _who_changed(review)}
+    return form_page(
+        request,
+        FORM_TEMPLATE,
+        form,
+        stale=stale is not None,
+        title=title,
+        explanation=explanation,
+        **_context(review, access, paused=paused),
+        **extra,
+    )
+
+
 @review_page("manage")
 @GET_AND_POST
 def review_pause(request: HttpRequest, review: Review, access: ReviewAccess) -> HttpResponse:
@@ -625,31 +658,19 @@ def review_pause(request: HttpRequest, review: Review, access: ReviewAccess) -> 
     if _open_pause(review) is not None:
         messages.error(request, "This review is already paused")
         return redirect(review_url(review))
-    form = PauseForm(posted(request), initial={"version": review.version})
-    saved, stale = _versioned_save(
+    return _review_change_page(
         request,
         review,
-        form,
+        access,
+        PauseForm(posted(request), initial={"version": review.version}),
         lambda data, version: process.review_pause(actor=actor(request), review=review, version=version, **data),
-    )
-    if saved:
-        messages.success(request, f"{review.reference} is paused")
-        return redirect(review_url(review))
-    extra: dict[str, Any] = {}
-    if stale is not None:
-        extra = {"comparison": _stale_rows(stale, review.get_stage_display()), "changed_by": _who_changed(review)}
-    return form_page(
-        request,
-        FORM_TEMPLATE,
-        form,
-        stale=stale is not None,
+        done=f"{review.reference} is paused",
         title="Pause the review",
         explanation=(
             "While it is paused the review cannot move to its next stage. The clock shows the time elapsed "
             "with and without pauses, and the deadlines allowing for them."
         ),
-        **_context(review, access, paused=False),
-        **extra,
+        paused=False,
     )
 
 
@@ -660,28 +681,16 @@ def review_resume(request: HttpRequest, review: Review, access: ReviewAccess) ->
     if pause is None:
         messages.error(request, "This review is not paused")
         return redirect(review_url(review))
-    form = ResumeForm(posted(request), initial={"version": review.version})
-    saved, stale = _versioned_save(
+    return _review_change_page(
         request,
         review,
-        form,
+        access,
+        ResumeForm(posted(request), initial={"version": review.version}),
         lambda data, version: process.review_resume(actor=actor(request), review=review, version=version, **data),
-    )
-    if saved:
-        messages.success(request, f"{review.reference} has resumed")
-        return redirect(review_url(review))
-    extra: dict[str, Any] = {}
-    if stale is not None:
-        extra = {"comparison": _stale_rows(stale, review.get_stage_display()), "changed_by": _who_changed(review)}
-    return form_page(
-        request,
-        FORM_TEMPLATE,
-        form,
-        stale=stale is not None,
+        done=f"{review.reference} has resumed",
         title="Resume the review",
         explanation=f"Paused since {pause.started_on:%-d %B %Y}: {pause.get_reason_display().lower()}.",
-        **_context(review, access, paused=True),
-        **extra,
+        paused=True,
     )
 
 
@@ -692,31 +701,18 @@ def review_takedown(request: HttpRequest, review: Review, access: ReviewAccess) 
     if review.published_on is None:
         messages.error(request, "The review has not been published")
         return redirect(review_url(review))
-    form = TakedownForm(posted(request), initial={"version": review.version})
-    saved, stale = _versioned_save(
+    earliest = f" It must stay online until {review.takedown_on:%-d %B %Y}." if review.takedown_on else ""
+    return _review_change_page(
         request,
         review,
-        form,
+        access,
+        TakedownForm(posted(request), initial={"version": review.version}),
         lambda data, version: process.review_record_takedown(
             actor=actor(request), review=review, version=version, **data
         ),
-    )
-    if saved:
-        messages.success(request, "Take-down recorded")
-        return redirect(review_url(review))
-    extra: dict[str, Any] = {}
-    if stale is not None:
-        extra = {"comparison": _stale_rows(stale, review.get_stage_display()), "changed_by": _who_changed(review)}
-    earliest = f" It must stay online until {review.takedown_on:%-d %B %Y}." if review.takedown_on else ""
-    return form_page(
-        request,
-        FORM_TEMPLATE,
-        form,
-        stale=stale is not None,
+        done="Take-down recorded",
         title="Record that the report was taken down",
         explanation=f"Published on {review.published_on:%-d %B %Y} at {review.publication_url}.{earliest}",
-        **_context(review, access),
-        **extra,
     )
 
 
