@@ -15,8 +15,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from reviews.forms.reminders import REVIEW_KINDS
 from reviews.reminders.models import Reminder, ReminderKind, ReminderOffsets, ReminderOptOut, ReminderStatus
+from reviews.reminders.planner import REVIEW_KINDS
 
 
 class KindFilter(admin.SimpleListFilter):

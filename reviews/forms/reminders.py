@@ -17,18 +17,12 @@ from django.core.exceptions import ValidationError
 
 from partnerships.forms import PortalForm
 from reviews.reminders.models import ReminderKind
-from reviews.reminders.planner import DEFAULTS
+from reviews.reminders.planner import DEFAULTS, WEEKLY_KINDS, WORKING_DAY_KINDS, normalised
 from reviews.reminders.windows import Offsets
 
 MAX_DAYS = 365
 MAX_VALUES = 5
 EXAMPLE = "14, 0"
-# Kinds that tell whoever sees them that reviews are held (need to know: not for administrators).
-REVIEW_KINDS = frozenset({ReminderKind.REVIEW_DEADLINE, ReminderKind.RECOMMENDATION_DUE})
-# Kinds that may keep reminding every week after the due date while the item stays open.
-WEEKLY_KINDS = frozenset({ReminderKind.ACTION_DUE, ReminderKind.REVIEW_DEADLINE, ReminderKind.RECOMMENDATION_DUE})
-# The quarterly update counts working days (Monday to Friday) before the quarter's last day.
-WORKING_DAY_KINDS = frozenset({ReminderKind.QUARTER_UPDATE})
 _WHOLE_NUMBER = re.compile(r"\d+")
 
 
@@ -39,12 +33,6 @@ def label(kind: str) -> str:
 def days_text(days: Sequence[int]) -> str:
     """Days as the form shows them: "14, 0"."""
     return ", ".join(str(day) for day in days)
-
-
-def normalised(offsets: Offsets, kind: str) -> Offsets:
-    """Days largest first without repeats; weekly only where the kind reminds weekly."""
-    days = tuple(sorted(set(offsets.days_before), reverse=True))
-    return Offsets(days, offsets.weekly_when_overdue if kind in WEEKLY_KINDS else False)
 
 
 def describe_default(kind: str) -> str:

@@ -52,7 +52,19 @@ DEFAULTS: dict[str, Offsets] = {
 CONFIGURABLE = tuple(DEFAULTS)
 # Statutory dates nobody may switch off.
 STATUTORY = frozenset({ReminderKind.PLAN_REVIEW, ReminderKind.ASSESSMENT_DUE, ReminderKind.REVIEW_DEADLINE})
+# Kinds that tell whoever sees them that reviews are held (need to know: not for administrators).
+REVIEW_KINDS = frozenset({ReminderKind.REVIEW_DEADLINE, ReminderKind.RECOMMENDATION_DUE})
+# Kinds that may keep reminding every week after the due date while the item stays open.
+WEEKLY_KINDS = frozenset({ReminderKind.ACTION_DUE, ReminderKind.REVIEW_DEADLINE, ReminderKind.RECOMMENDATION_DUE})
+# The quarterly update counts working days (Monday to Friday) before the quarter's last day.
+WORKING_DAY_KINDS = frozenset({ReminderKind.QUARTER_UPDATE})
 CHUNK = 5000
+
+
+def normalised(offsets: Offsets, kind: str) -> Offsets:
+    """Days largest first without repeats; weekly only where the kind reminds weekly."""
+    days = tuple(sorted(set(offsets.days_before), reverse=True))
+    return Offsets(days, offsets.weekly_when_overdue if kind in WEEKLY_KINDS else False)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -26,19 +25,12 @@ from csp_portal.pages import GET_AND_POST, actor, form_page, form_status, page_o
 from partnerships.forms import posted
 from partnerships.models import Partnership, PartnershipKind, Role, User
 from partnerships.permissions import get_partnership_for_user, roles_in
-from reviews.forms.reminders import (
-    REVIEW_KINDS,
-    WEEKLY_KINDS,
-    WORKING_DAY_KINDS,
-    ReminderOptOutForm,
-    ReminderSettingsForm,
-    label,
-    normalised,
-)
+from reviews.forms.reminders import ReminderOptOutForm, ReminderSettingsForm, label
 from reviews.permissions import has_review_access
 from reviews.reminders.models import Reminder, ReminderKind, ReminderOffsets, ReminderOptOut, ReminderStatus
-from reviews.reminders.planner import CONFIGURABLE, DEFAULTS, STATUTORY
+from reviews.reminders.planner import CONFIGURABLE, REVIEW_KINDS, STATUTORY, WEEKLY_KINDS, WORKING_DAY_KINDS
 from reviews.reminders.windows import Offsets
+from reviews.services.reminders import reminder_offsets_save, reminder_opt_outs_save
 
 # --- A partnership's reminder days --------------------------------------------------------------------
 
@@ -47,23 +39,6 @@ def settable_kinds(user: Any, partnership: Partnership) -> list[str]:
     """The kinds this person sets for the partnership: review kinds only for a CSP's own managers."""
     sees_reviews = partnership.kind == PartnershipKind.CSP and Role.MANAGER in roles_in(user, partnership)
     return [kind for kind in CONFIGURABLE if sees_reviews or kind not in REVIEW_KINDS]
-
-
-def save_offsets(partnership: Partnership, offsets: dict[str, Offsets]) -> None:
-    """One transaction: a kind equal to its default has no row; any other kind has one, up to date."""
-    with transaction.atomic():
-        for kind, chosen in offsets.items():
-            if chosen == normalised(DEFAULTS[kind], kind):
-                ReminderOffsets.objects.filter(partnership=partnership, kind=kind).delete()
-            else:
-                ReminderOffsets.objects.update_or_create(
-                    partnership=partnership,
-                    kind=kind,
-                    defaults={
-                        "days_before": list(chosen.days_before),
-                        "weekly_when_overdue": chosen.weekly_when_overdue,
-                    },
-                )
 
 
 @login_required
@@ -80,7 +55,7 @@ def reminder_settings(request: HttpRequest, ref: str) -> HttpResponse:
     }
     form = ReminderSettingsForm(posted(request), kinds=kinds, current=current)
     if request.method == "POST" and form.is_valid():
-        save_offsets(partnership, form.offsets())
+        reminder_offsets_save(partnership=partnership, offsets=form.offsets())
         messages.success(request, f"Reminder days for {partnership.name} saved")
         return redirect("reminders:settings", ref=partnership.slug)
     return form_page(
@@ -135,16 +110,6 @@ def _kinds_for(user: User) -> tuple[list[str], list[str]]:
     return [kind for kind in shown if kind not in STATUTORY], [kind for kind in shown if kind in STATUTORY]
 
 
-def save_opt_outs(person: User, offered: list[str], switched_off: list[str]) -> None:
-    """One transaction: the offered kinds switched off get a row, the others none (other rows stay)."""
-    chosen = [kind for kind in offered if kind in switched_off and kind not in STATUTORY]
-    with transaction.atomic():
-        ReminderOptOut.objects.filter(person=person, kind__in=offered).exclude(kind__in=chosen).delete()
-        ReminderOptOut.objects.bulk_create(
-            [ReminderOptOut(person=person, kind=kind) for kind in chosen], ignore_conflicts=True
-        )
-
-
 @login_required
 @GET_AND_POST
 def my_reminders(request: HttpRequest) -> HttpResponse:
@@ -158,7 +123,7 @@ def my_reminders(request: HttpRequest) -> HttpResponse:
         initial={"switched_off": [kind for kind in switchable if kind in opted_out]},
     )
     if request.method == "POST" and form.is_valid():
-        save_opt_outs(person, switchable, form.cleaned_data["switched_off"])
+        reminder_opt_outs_save(person=person, offered=switchable, switched_off=form.cleaned_data["switched_off"])
         messages.success(request, "Your reminder choices are saved")
         return redirect("reminders:mine")
     page = page_of(request, Reminder.objects.filter(recipient=person).order_by("-planned_for", "-pk"))
