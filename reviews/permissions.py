@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from partnerships.models import Partnership, Role, RoleAssignment
-from partnerships.permissions import current_roles
+from partnerships.permissions import current_roles, is_admin
 from reviews.choices import AGENCY_DOCUMENT_KINDS, EDITING_PANEL_ROLES
 from reviews.models import PanelMember, Recommendation, Review, ReviewDocument
 
@@ -218,7 +218,7 @@ def may_see_review_counts(user: Any, partnership: Partnership) -> bool:
     """Aggregate counts (open, completed this year, recommendations outstanding) on partnership pages:
     its managers, chair, review lead, scrutiny and county group members, and administrators. Partner
     officers, who may not know a review exists, see none."""
-    if user.is_authenticated and user.is_active and user.is_staff:
+    if is_admin(user):
         return True
     wanted = {Role.MANAGER, Role.CHAIR, Role.REVIEW_LEAD, Role.SCRUTINY_MEMBER, Role.COUNTY_MEMBER}
     ids = {partnership.pk, partnership.parent_id}

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplans.services import StaleEdit
-from csp_portal.history import save_as
+from csp_portal.history import adopt, save_as
 from partnerships.models import Organisation, Partnership, PartnershipKind, User
 from reviews.choices import (
     INCIDENT_FLAGS,
@@ -188,7 +188,7 @@ def _locked(review: Review, version: int) -> Review:
 def _saved(review: Review, current: Review, actor: User) -> Review:
     current.version += 1
     save_as(current, actor)
-    review.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
+    adopt(review, current)
     return review
 
 

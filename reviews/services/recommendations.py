@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplans.services import StaleEdit, check_progress
-from csp_portal.history import save_as
+from csp_portal.history import adopt, save_as
 from partnerships.models import Organisation, User
 from reviews.choices import STATUSES_NEEDING_REASON, RecommendationScope, RecommendationStatus, Stage
 from reviews.models import Recommendation, RecommendationUpdate, Review
@@ -88,7 +88,7 @@ def recommendation_update(
         _apply(current, fields)
         current.version += 1
         save_as(current, actor)
-    recommendation.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
+    adopt(recommendation, current)
     return recommendation
 
 
@@ -115,7 +115,7 @@ def recommendation_set_status(
         current.completed_on = on if status == RecommendationStatus.COMPLETED else None
         current.version += 1
         save_as(current, actor)
-    recommendation.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
+    adopt(recommendation, current)
     return recommendation
 
 
@@ -164,5 +164,5 @@ def recommendation_record_progress(
         )
         current.version += 1
         save_as(current, actor)
-    recommendation.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
+    adopt(recommendation, current)
     return update
