@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from csp_portal.pages import GET_AND_POST, actor, form_page, page_of, query_without, safe_next
+from partnerships.two_factor import is_verified
 from reviews.choices import AccessKind
 from reviews.models import Review
 from reviews.permissions import ReviewAccess, get_review_for_user, has_review_access
@@ -29,9 +30,8 @@ ReviewView = Callable[..., HttpResponse]
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
-    """A session that has not passed the second factor (django-otp's OTPMiddleware sets is_verified)."""
-    is_verified = getattr(request.user, "is_verified", None)
-    return not (callable(is_verified) and is_verified())
+    """A session that has not passed the second factor."""
+    return not is_verified(request)
 
 
 def second_factor_redirect(request: HttpRequest) -> HttpResponse:
