@@ -25,6 +25,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Pango and a font for WeasyPrint (the annual report as PDF).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Runtime dependencies only, every version pinned by requirements.lock. The lock's --extra-index-url
 # and --find-links lines name a developer machine's local wheel mirror; the image installs from PyPI.
 COPY requirements.lock ./
