@@ -18,6 +18,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
@@ -203,37 +204,60 @@ XLSX_WIDTHS = {"ref": 8, "priority": 30, "action": 50, "description": 60, "suppo
 DEFAULT_WIDTH = 16
 
 
+@dataclass
+class Sheet:
+    """One sheet of an XLSX workbook: a header row, rows, and which columns hold dates and money."""
+
+    title: str
+    header: list[str]
+    rows: Iterable[list[Any]]
+    dates: frozenset[str] = frozenset()
+    money: frozenset[str] = frozenset()
+    widths: dict[str, int] = dataclass_field(default_factory=dict)
+
+
 def write_xlsx(header: list[str], rows: Iterable[list[Any]], destination: IO[bytes], *, sheet_title: str) -> None:
-    """Write an XLSX workbook of one sheet: a styled, frozen header row with filters, dates as dates."""
+    """Write an XLSX workbook of one sheet of actions."""
+    write_workbook([Sheet(sheet_title, header, rows, DATE_COLUMNS, MONEY_COLUMNS, XLSX_WIDTHS)], destination)
+
+
+def write_workbook(sheets: list[Sheet], destination: IO[bytes]) -> None:
+    """Write an XLSX workbook: each sheet with a styled, frozen header row and filters, dates as dates,
+    money as numbers; text that a spreadsheet would run as a formula stays text."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
-    sheet.freeze_panes = "A2"
-    for number, name in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = XLSX_WIDTHS.get(name, DEFAULT_WIDTH)
     bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1D70B8")
     wrap = Alignment(wrap_text=True, vertical="top")
-    head = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font, cell.fill, cell.alignment = bold, fill, wrap
-        head.append(cell)
-    sheet.append(head)
-    formats = {
-        index: "dd/mm/yyyy" if name in DATE_COLUMNS else "#,##0.00"
-        for index, name in enumerate(header)
-        if name in DATE_COLUMNS or name in MONEY_COLUMNS
-    }
-    count = 0
-    for row in rows:
-        cells: list[Any] = list(row)
-        for index, number_format in formats.items():
-            if cells[index] is not None:
-                cell = WriteOnlyCell(sheet, value=cells[index])
-                cell.number_format = number_format
-                cells[index] = cell
-        sheet.append(cells)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    for spec in sheets:
+        sheet = workbook.create_sheet(title=_sheet_title(spec.title))
+        sheet.freeze_panes = "A2"
+        for number, name in enumerate(spec.header, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = spec.widths.get(name, DEFAULT_WIDTH)
+        head = []
+        for name in spec.header:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font, cell.fill, cell.alignment = bold, fill, wrap
+            head.append(cell)
+        sheet.append(head)
+        formats = {
+            index: "dd/mm/yyyy" if name in spec.dates else "#,##0.00"
+            for index, name in enumerate(spec.header)
+            if name in spec.dates or name in spec.money
+        }
+        count = 0
+        for row in spec.rows:
+            cells: list[Any] = list(row)
+            for index, value in enumerate(cells):
+                if index in formats and value is not None:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = formats[index]
+                    cells[index] = cell
+                elif isinstance(value, str) and value.startswith("="):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"  # openpyxl would otherwise store it as a formula
+                    cells[index] = cell
+            sheet.append(cells)
+            count += 1
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(spec.header))}{count + 1}"
     workbook.save(destination)
 
 

@@ -209,3 +209,63 @@ class ProgressUpdate(ProgressReport):
 
     def __str__(self) -> str:
         return f"Update on {self.action} ({self.reported_on:%-d %B %Y})"
+
+
+class AnnualReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class AnnualReport(models.Model):
+    """The partnership's annual report to the council's crime and disorder committee (DOMAIN.md L9).
+
+    While a draft, its tables are generated from the live data every time it is shown. Publishing freezes
+    them: `contents` keeps the generated figures, and the narrative is no longer editable, so later
+    changes to actions do not change what the committee was given.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="annual_reports")
+    plan = models.ForeignKey(PartnershipPlan, on_delete=models.PROTECT, related_name="annual_reports")
+    title = models.CharField(max_length=200)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    committee = models.CharField(
+        max_length=200, blank=True, help_text='e.g. "Place Scrutiny Committee, Southend-on-Sea City Council"'
+    )
+    # The narrative the manager writes; the rest of the report is generated from the data.
+    summary = models.TextField(blank=True)
+    successes = models.TextField(blank=True)
+    year_ahead = models.TextField(blank=True)
+    recommendations = models.TextField("recommendations to the committee", blank=True)
+    status = models.CharField(max_length=10, choices=AnnualReportStatus.choices, default=AnnualReportStatus.DRAFT)
+    contents = models.JSONField(null=True, blank=True, help_text="The generated figures, frozen on publication")
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every change; detects concurrent edits")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("-period_start", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="annual_report_period_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False, contents__isnull=False),
+                name="annual_report_published_is_frozen",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "period_start"], name="annual_report_one_per_partnership_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == AnnualReportStatus.PUBLISHED

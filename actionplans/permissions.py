@@ -5,6 +5,9 @@
   (progress, RAG, milestones, budget spend);
 - chairs and scrutiny members: read;
 - nobody else sees them (county group members read the roll-up, not a CSP's actions).
+The dashboard follows the same rule as the action plans (it is read-only for everyone). Annual reports to
+the crime and disorder committee: managers write and publish them; the chair reads drafts; everyone who
+reads the action plans reads the published ones.
 Not visible → 404; visible but not changeable → 403.
 """
 
@@ -16,7 +19,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from actionplans.models import Action, ActionPlan, ActionPlanStatus, BudgetLine, Milestone
+from actionplans.models import (
+    Action,
+    ActionPlan,
+    ActionPlanStatus,
+    AnnualReport,
+    AnnualReportStatus,
+    BudgetLine,
+    Milestone,
+)
 from partnerships import permissions as partnership_permissions
 from partnerships.models import Partnership, PartnershipKind, Role
 
@@ -142,3 +153,58 @@ def get_budget_line_for_user(user: Any, action_pk: int, pk: int) -> tuple[Action
     if line is None:
         raise Http404("No such budget line")
     return action, line
+
+
+# --- Dashboards, the county roll-up and annual reports ---------------------------------------------------
+
+
+def get_dashboard_partnership(user: Any, ref: str) -> Partnership:
+    """A partnership whose dashboard the user may read: 404 outside scope or for a county group (it has a
+    roll-up), 403 for those who see the partnership but not its performance (a county group's members)."""
+    partnership = partnership_permissions.get_partnership_for_user(user, ref)
+    if partnership.kind == PartnershipKind.COUNTY_GROUP:
+        raise Http404("A county group has a roll-up, not a dashboard")
+    if not can_read_action_plans(user, partnership):
+        raise PermissionDenied("The dashboard is read by the partnership's members and its scrutiny committee")
+    return partnership
+
+
+def get_county_for_user(user: Any, ref: str) -> Partnership:
+    """A county group whose roll-up the user may read: anyone holding a role in the group itself (and
+    administrators). A CSP's people see the county group's page but not the other CSPs' figures."""
+    county = partnership_permissions.get_partnership_for_user(user, ref)
+    if county.kind != PartnershipKind.COUNTY_GROUP:
+        raise Http404("Only a county group has a roll-up")
+    if not (partnership_permissions.is_admin(user) or partnership_permissions.roles_in(user, county)):
+        raise PermissionDenied("The roll-up is read by the county group's members")
+    return county
+
+
+_REPORT_DRAFT_ROLES = frozenset({Role.MANAGER, Role.CHAIR})
+
+
+def visible_annual_reports(user: Any) -> QuerySet[AnnualReport]:
+    """Annual reports the user may read: published ones of the partnerships whose action plans they read,
+    and drafts too where they are a manager or the chair."""
+    if partnership_permissions.is_admin(user):
+        return AnnualReport.objects.all()
+    drafts = {a.partnership_id for a in partnership_permissions.current_roles(user) if a.role in _REPORT_DRAFT_ROLES}
+    return AnnualReport.objects.filter(
+        Q(partnership_id__in=drafts)
+        | (Q(status=AnnualReportStatus.PUBLISHED) & _readable(_reader_partnership_ids(user)))
+    )
+
+
+def can_write_reports(user: Any, partnership: Partnership) -> bool:
+    """Start, edit and publish annual reports: the partnership's managers (and administrators), for a CSP."""
+    return partnership.kind == PartnershipKind.CSP and can_manage(user, partnership)
+
+
+def get_annual_report_for_user(user: Any, pk: int, *, for_write: bool = False) -> AnnualReport:
+    """Fetch and authorise an annual report: 404 outside scope, 403 if it may not be changed by the user."""
+    report = visible_annual_reports(user).select_related("partnership", "plan", "published_by").filter(pk=pk).first()
+    if report is None:
+        raise Http404("No such annual report")
+    if for_write and not can_write_reports(user, report.partnership):
+        raise PermissionDenied("Only the partnership's managers write its annual report")
+    return report

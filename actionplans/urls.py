@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actionplans.views import actions, exchange, my_actions, plans
+from actionplans.views import actions, dashboard, exchange, my_actions, plans, reports
 
 app_name = "actionplans"
 
@@ -27,4 +27,14 @@ urlpatterns = [
     path("action-plans/<int:pk>/export.csv", exchange.export_csv, name="export_csv"),
     path("action-plans/<int:pk>/export.xlsx", exchange.export_xlsx, name="export_xlsx"),
     path("action-plans/<int:pk>/import/", exchange.import_actions, name="import"),
+    # Scrutiny (read-only): actionplans/views/dashboard.py; annual reports: actionplans/views/reports.py.
+    path("partnerships/<str:ref>/dashboard/", dashboard.partnership_dashboard, name="dashboard"),
+    path("partnerships/<str:ref>/roll-up/", dashboard.county_roll_up, name="roll_up"),
+    path("partnerships/<str:ref>/annual-reports/", reports.report_list, name="reports"),
+    path("partnerships/<str:ref>/annual-reports/new/", reports.report_start, name="report_start"),
+    path("annual-reports/<int:pk>/", reports.report_detail, name="report"),
+    path("annual-reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
+    path("annual-reports/<int:pk>/publish/", reports.report_publish, name="report_publish"),
+    path("annual-reports/<int:pk>/report.pdf", reports.report_pdf_download, name="report_pdf"),
+    path("annual-reports/<int:pk>/report.xlsx", reports.report_xlsx_download, name="report_xlsx"),
 ]

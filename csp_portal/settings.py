@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "knox",
     "django_celery_beat",
     "crispy_forms",
     "crispy_forms_gds",
@@ -287,13 +288,76 @@ OTP_TOTP_ISSUER = "CSP Portal"
 # Staff can reset a person's authenticator app in the admin, but never read its key.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# --- REST API (endpoints arrive with the API issue) -----------------------------------------------
+# --- REST API (/api/v1/, csp_portal/api/ and each app's api.py) ------------------------------------------
+# Rate limits, per token for token callers, per person for the browser's session, per address for
+# anonymous callers (who reach only the schema and the docs). "<requests>/<second|minute|hour|day>".
+# A dashboard refreshing 100,000 actions at 500 a page makes 200 requests: well inside a minute's share.
+API_RATE_TOKEN = env_str("API_RATE_TOKEN", "600/minute")
+API_RATE_SESSION = env_str("API_RATE_SESSION", "300/minute")
+API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "60/minute")
+for _name, _rate in (
+    ("API_RATE_TOKEN", API_RATE_TOKEN),
+    ("API_RATE_SESSION", API_RATE_SESSION),
+    ("API_RATE_ANONYMOUS", API_RATE_ANONYMOUS),
+):
+    _count, _, _period = _rate.partition("/")
+    if not (_count.isdigit() and int(_count) > 0 and _period in {"second", "minute", "hour", "day"}):
+        raise ImproperlyConfigured(f"{_name} must look like 600/minute (per second, minute, hour or day), not {_rate!r}")
+# The largest request body the API reads; anything bigger is refused with 413 before it is parsed.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_KB", default=64, minimum=1) * 1024
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 500
+
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_SCHEMA_CLASS": "csp_portal.api.schema.PortalAutoSchema",
+    # Tokens first: a caller with neither gets 401 with "WWW-Authenticate: Token". The session needs CSRF.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "csp_portal.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["csp_portal.api.throttling.PortalRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE_TOKEN, "session": API_RATE_SESSION, "anonymous": API_RATE_ANONYMOUS},
+    # JSON only: the browsable API's pages run inline scripts, which the Content-Security-Policy forbids.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["csp_portal.api.parsers.BoundedJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "csp_portal.api.pagination.PortalPagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "EXCEPTION_HANDLER": "csp_portal.api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "CSP Portal API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CSP Portal API",
+    "DESCRIPTION": (
+        "The partnership data a person may see in the portal, with the same rules: partnerships and their "
+        "member organisations, strategic assessments with their crime profile, partnership plans, priorities, "
+        "outcome measures and their values, action plans, actions and progress updates, and domestic homicide "
+        "reviews for those on them. Authenticate with a personal API token (Authorization: Token <token>), "
+        "made at /accounts/api-tokens/."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "csp_portal.api.schema.add_error_responses",
+    ],
+    "SERVE_AUTHENTICATION": [],
+}
+# Per-user API tokens (django-rest-knox): stored as SHA-512 digests, several per person, each named,
+# with an expiry (chosen when made) and the time it was last used (partnerships.models.ApiToken).
+KNOX_TOKEN_MODEL = "partnerships.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=90),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # --- Logging ----------------------------------------------------------------------------------------
 LOGGING = {
@@ -301,7 +365,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools narrate every PDF at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }
 
 # --- Demo data --------------------------------------------------------------------------------------

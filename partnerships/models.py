@@ -6,6 +6,7 @@ django-simple-history (who, when, what) on the models that carry `history`.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any, ClassVar
 
@@ -13,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 
@@ -309,3 +311,28 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()}, {self.partnership} ({self.organisation})"
+
+
+class ApiToken(AbstractAuthToken):  # type: ignore[misc]
+    """A person's API token (django-rest-knox, settings.KNOX_TOKEN_MODEL): only its SHA-512 digest is stored.
+
+    Made and revoked on the person's "API tokens" page (partnerships/tokens.py); revoking deletes the row,
+    so the token stops working at once. `token_key` is the token's first characters, which knox looks the
+    row up by. A token reaches domestic homicide reviews only if it was made by someone with review access
+    in a session that had passed the second factor (`reviews`); a token made without that never will,
+    even after its owner joins a review panel: they make a new one.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. Power BI dashboard")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    reviews = models.BooleanField(
+        default=False, help_text="Made in a session that passed the second factor, by someone with review access"
+    )
+
+    class Meta:
+        ordering = ("-created",)
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

@@ -204,3 +204,74 @@ def line_chart(
 def number(value: float | int | Decimal) -> str:
     """A figure as the charts write it: thousands separated, one decimal place only when needed."""
     return _number(value)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of a stacked bar: its label (said in the legend and on hover) and value."""
+
+    label: str
+    value: int
+    colour: str
+
+
+def stacked_bar_chart(rows: list[tuple[str, list[Segment]]], *, title: str, summary: str, chart_id: str) -> SafeString:
+    """Horizontal bars split into parts (RAG distributions). Each part carries its count as text inside
+    the bar where it fits, the legend names every part in words, and the table beside the chart holds the
+    same numbers, so the colours are never the only carrier of meaning."""
+    label_width, bar_width, row_height, top = 230, 420, 28, 32
+    height = top + row_height * len(rows) + 8
+    legend: list[Segment] = []
+    for _, segments in rows:
+        for segment in segments:
+            if segment.label not in {s.label for s in legend}:
+                legend.append(segment)
+    parts = [
+        f'<svg class="app-chart" viewBox="0 0 {label_width + bar_width + 70} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="arial, sans-serif" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
+    ]
+    legend_x = 0
+    for segment in legend:
+        parts.append(
+            f'<rect x="{legend_x}" y="6" width="14" height="14" fill="{segment.colour}" stroke="{BLACK}" '
+            'stroke-width="0.5"/>'
+        )
+        parts.append(f'<text x="{legend_x + 20}" y="18" font-size="14" fill="{BLACK}">{escape(segment.label)}</text>')
+        legend_x += 30 + 8 * len(segment.label)
+    for index, (label, segments) in enumerate(rows):
+        y = top + index * row_height
+        total = sum(s.value for s in segments)
+        shown = label if len(label) <= 30 else label[:29].rstrip() + "…"  # the table has it in full
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 16}" font-size="14" text-anchor="end" fill="{BLACK}">'
+            f"<title>{escape(label)}</title>{escape(shown)}</text>"
+        )
+        x = float(label_width)
+        for segment in segments:
+            if not segment.value:
+                continue
+            width = bar_width * segment.value / total
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + 2}" width="{width:.1f}" height="20" fill="{segment.colour}" '
+                f'stroke="#ffffff" stroke-width="1"><title>{escape(segment.label)}: {segment.value}</title></rect>'
+            )
+            if width >= 22:
+                text_colour = BLACK if segment.colour in LIGHT_FILLS else "#ffffff"
+                parts.append(
+                    f'<text x="{x + width / 2:.1f}" y="{y + 17}" font-size="13" text-anchor="middle" '
+                    f'fill="{text_colour}">{segment.value}</text>'
+                )
+            x += width
+        parts.append(
+            f'<text x="{label_width + bar_width + 6}" y="{y + 17}" font-size="13" fill="{BLACK}">{total}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
+
+
+# The display RAG colours of the GOV.UK tags, for charts; text on the light ones is black.
+RAG_FILLS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "blue": "#003078", "grey": "#b1b4b6"}
+LIGHT_FILLS = {"#f47738", "#b1b4b6"}

@@ -3,9 +3,12 @@ filter that asks actionplans.permissions (it decides nothing itself)."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import dateformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -63,3 +66,40 @@ def plan_status_tag(action_plan: Any) -> SafeString:
 def action_plans_visible_to(partnership: Partnership, user: Any) -> bool:
     """{% if partnership|action_plans_visible_to:user %}: link to the action plans only for their readers."""
     return permissions.can_read_action_plans(user, partnership)
+
+
+@register.filter
+def isodate(value: str | None, fmt: str = "j F Y") -> str:
+    """{{ "2025-03-31"|isodate }} → "31 March 2025": dates in a report's frozen contents are ISO text."""
+    if not value:
+        return ""
+    return dateformat.format(date.fromisoformat(value), fmt)
+
+
+@register.filter
+def pounds(value: str | Decimal | None) -> str:
+    """{{ "12500.00"|pounds }} → "£12,500.00"."""
+    if value in (None, ""):
+        return ""
+    return f"£{Decimal(value):,.2f}"
+
+
+@register.filter
+def number(value: str | Decimal | None) -> str:
+    """A measure's value without needless decimals: "12.50" → "12.5", "40.00" → "40"."""
+    if value in (None, ""):
+        return "–"
+    amount = Decimal(value).normalize()
+    return f"{amount:,f}" if amount == amount.to_integral() else f"{amount:,}"
+
+
+@register.filter
+def trend(on_track: bool | None) -> str:
+    """A measure's trend in words (shown as text, never colour alone)."""
+    return "No data yet" if on_track is None else ("On track" if on_track else "Off track")
+
+
+@register.filter
+def get(mapping: dict[str, Any], key: str) -> Any:
+    """{{ tally.rag|get:"red" }}."""
+    return mapping.get(key) if mapping else None
