@@ -175,9 +175,14 @@ def get_county_for_user(user: Any, ref: str) -> Partnership:
     county = partnership_permissions.get_partnership_for_user(user, ref)
     if county.kind != PartnershipKind.COUNTY_GROUP:
         raise Http404("Only a county group has a roll-up")
-    if not (partnership_permissions.is_admin(user) or partnership_permissions.roles_in(user, county)):
+    if not can_read_roll_up(user, county):
         raise PermissionDenied("The roll-up is read by the county group's members")
     return county
+
+
+def can_read_roll_up(user: Any, county: Partnership) -> bool:
+    """Read a county group's roll-up (no query): a role in the group itself, or an administrator."""
+    return partnership_permissions.is_admin(user) or bool(partnership_permissions.roles_in(user, county))
 
 
 _REPORT_DRAFT_ROLES = frozenset({Role.MANAGER, Role.CHAIR})

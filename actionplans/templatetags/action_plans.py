@@ -69,6 +69,12 @@ def action_plans_visible_to(partnership: Partnership, user: Any) -> bool:
 
 
 @register.filter
+def roll_up_visible_to(county: Partnership, user: Any) -> bool:
+    """{% if partnership|roll_up_visible_to:user %}: link to a county group's roll-up only for its readers."""
+    return county.is_county_group and permissions.can_read_roll_up(user, county)
+
+
+@register.filter
 def isodate(value: str | None, fmt: str = "j F Y") -> str:
     """{{ "2025-03-31"|isodate }} → "31 March 2025": dates in a report's frozen contents are ISO text."""
     if not value:

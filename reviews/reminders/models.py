@@ -26,6 +26,7 @@ class ReminderKind(models.TextChoices):
     ASSESSMENT_DUE = "assessment_due", "Next strategic assessment"
     REVIEW_DEADLINE = "review_deadline", "Review deadlines"
     RECOMMENDATION_DUE = "recommendation_due", "Review recommendation due"
+    ANNUAL_REPORT = "annual_report", "Annual report to the crime and disorder committee"
 
 
 class ReminderStatus(models.TextChoices):

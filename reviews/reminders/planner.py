@@ -12,7 +12,9 @@ Kinds, with their defaults (issue 6 and DOMAIN.md §7; each partnership may set 
 - review deadlines → the review lead, the chair and the review's coordinators: 14 and 7 days before,
   on the day, weekly while overdue;
 - recommendation due → its lead officer, if they can open the review: 14 days before, on the day,
-  weekly while overdue.
+  weekly while overdue;
+- annual report to the crime and disorder committee (which meets at least once in every 12 months) →
+  the CSP's managers: 60 and 30 days before a year has passed since its last published report.
 People who have left the partnership (no current role there) and switched-off accounts get nothing; a
 person may switch off the kinds that are not statutory.
 """
@@ -27,8 +29,9 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
-from actionplans.models import Action, ActionPlanStatus, Milestone
+from actionplans.models import Action, ActionPlanStatus, AnnualReport, AnnualReportStatus, Milestone
 from actionplans.selectors import OPEN_STATUSES, quarter_start
 from partnerships.models import Role, RoleAssignment
 from priorities.models import AssessmentStatus, PartnershipPlan, PlanReview, PlanStatus, StrategicAssessment
@@ -47,11 +50,14 @@ DEFAULTS: dict[str, Offsets] = {
     ReminderKind.ASSESSMENT_DUE: Offsets((90,)),
     ReminderKind.REVIEW_DEADLINE: Offsets((14, 7, 0), weekly_when_overdue=True),
     ReminderKind.RECOMMENDATION_DUE: Offsets((14, 0), weekly_when_overdue=True),
+    ReminderKind.ANNUAL_REPORT: Offsets((60, 30)),
 }
 # The copy to managers follows the action's own reminders.
 CONFIGURABLE = tuple(DEFAULTS)
 # Statutory dates nobody may switch off.
-STATUTORY = frozenset({ReminderKind.PLAN_REVIEW, ReminderKind.ASSESSMENT_DUE, ReminderKind.REVIEW_DEADLINE})
+STATUTORY = frozenset(
+    {ReminderKind.PLAN_REVIEW, ReminderKind.ASSESSMENT_DUE, ReminderKind.REVIEW_DEADLINE, ReminderKind.ANNUAL_REPORT}
+)
 # Kinds that tell whoever sees them that reviews are held (need to know: not for administrators).
 REVIEW_KINDS = frozenset({ReminderKind.REVIEW_DEADLINE, ReminderKind.RECOMMENDATION_DUE})
 # Kinds that may keep reminding every week after the due date while the item stays open.
@@ -261,6 +267,27 @@ def assessment_reminders(ctx: Context) -> Iterator[Due]:
             yield Due(person, partnership_id, kind, f"assessment:{partnership_id}:{year}", window, due, text, url)
 
 
+def annual_report_reminders(ctx: Context) -> Iterator[Due]:
+    """The next report to the crime and disorder committee, a year after the last one was published."""
+    day, kind, path = ctx.day, ReminderKind.ANNUAL_REPORT, _path("actionplans:reports")
+    latest: dict[int, tuple[int, date, str]] = {}
+    rows = AnnualReport.objects.filter(status=AnnualReportStatus.PUBLISHED).values_list(
+        "pk", "partnership_id", "published_at", "partnership__slug"
+    )
+    for pk, partnership_id, published_at, slug in rows.iterator(CHUNK):
+        published_on = timezone.localdate(published_at)
+        if partnership_id not in latest or published_on > latest[partnership_id][1]:
+            latest[partnership_id] = (pk, published_on, slug)
+    for partnership_id, (pk, published_on, slug) in latest.items():
+        due = add_months(published_on, 12)
+        window = current_window(day, due, ctx.offsets_for(partnership_id, kind))
+        if window is None or day > due:
+            continue
+        text = f"The next annual report to the crime and disorder committee is due by {_on(due)}"
+        for person in ctx.people(partnership_id, Role.MANAGER):
+            yield Due(person, partnership_id, kind, f"annual_report:{pk}", window, due, text, path.replace("{}", slug))
+
+
 def review_reminders(ctx: Context) -> Iterator[Due]:
     """Deadlines of open, unpaused reviews to their leads, chair and coordinators; recommendations to
     their lead officers. Emails carry the reference, never a pseudonym."""
@@ -345,6 +372,7 @@ KINDS = (
     milestone_reminders,
     plan_review_reminders,
     assessment_reminders,
+    annual_report_reminders,
     review_reminders,
 )
 

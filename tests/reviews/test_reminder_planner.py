@@ -617,7 +617,7 @@ def test_partnership_offsets_change_the_quarterly_and_review_days(
 
 
 def test_statutory_kinds() -> None:
-    assert {K.PLAN_REVIEW, K.ASSESSMENT_DUE, K.REVIEW_DEADLINE} == planner.STATUTORY
+    assert {K.PLAN_REVIEW, K.ASSESSMENT_DUE, K.REVIEW_DEADLINE, K.ANNUAL_REPORT} == planner.STATUTORY
 
 
 def test_opt_outs_stop_non_statutory_kinds(
