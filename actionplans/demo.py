@@ -6,11 +6,15 @@
   Homes. The actions, milestones, budgets and progress are illustrative: a mix of RAGs, some overdue,
   some not reported on this quarter, as a plan looks in November 2026. Its dates are fixed (the financial
   year 2026/27), so the flags change as the real date moves on, as they would for a real plan.
+- Southend-on-Sea CSP's annual reports to the crime and disorder committee: 2024/25 published (the last
+  year of its 2022 to 2025 strategy: the figures are the strategy's outcome measures, as no action plan
+  of that year is in the demo) and 2026/27 a draft with its summary written. The narrative is fictional;
+  the figures are generated, and the published report's are frozen on the day the demo is loaded.
 - Uttlesford CSP: the draft "Community Safety Action Plan 2024–2027" its scrutiny committee was told of in
   January 2024 (seed 002), with three actions from that report: Crucial Crew, Community Speed Watch and
   bleed kits.
-Everything goes through the services, so it carries history. Idempotent: a plan that exists is left
-as it is. Without the Southend strategy (its demo not loaded) the plan has no partnership plan and its
+Everything goes through the services, so it carries history. Idempotent: a plan or report that exists is
+left as it is. Without the Southend strategy (its demo not loaded) the plan has no partnership plan and its
 actions no priority.
 """
 
@@ -23,7 +27,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from actionplans import services
-from actionplans.models import ActionPlan, ActionStatus, FundingSource, Rag
+from actionplans.dashboard import plan_choices
+from actionplans.models import ActionPlan, ActionStatus, AnnualReport, FundingSource, Rag
+from actionplans.reports import services as report_services
 from partnerships.models import Organisation, Partnership, User
 from partnerships.permissions import partnership_lookup
 from priorities.demo import SOUTHEND_TITLE
@@ -331,6 +337,50 @@ UTTLESFORD_ACTIONS = [
 ]
 
 
+# Southend's annual reports to the crime and disorder committee. The narrative is fictional (demo text);
+# the figures quoted are the demo's outcome measures at 31 March 2025.
+SOUTHEND_COMMITTEE = "Place Scrutiny Committee, Southend-on-Sea City Council"
+SOUTHEND_REPORT_2024 = {
+    "summary": (
+        "2024/25 was the last year of the community safety partnership strategy 2022 to 2025. The partnership "
+        "kept its four priorities: safe and confident communities, reducing violence against women and "
+        "girls, reducing hate crime, and reducing knife enabled serious violence.\n\n"
+        "Anti-social behaviour incidents fell to 4,930 in the twelve months to March 2025, from 5,400 when the "
+        "strategy began, within touching distance of the target of 4,900. More victims of domestic abuse were "
+        "supported by specialist services than in any year before (1,396), and hospital admissions for "
+        "non-domestic knife injuries among 15 to 34 year-olds fell to 29, below the target of 30. Hate crime "
+        "reported through third-party centres rose to 66, short of the target of 70, and the share of "
+        "residents who feel safe after dark (56%) remains the measure furthest from its target."
+    ),
+    "successes": (
+        "Joint patrols in the anti-social behaviour hot spots, chosen each quarter from shared police and "
+        "council data, contributed to the fall in incidents in the town centre and on the seafront.\n\n"
+        "The knife crime awareness programme reached nine of the city's twelve secondary schools, and "
+        "surrender bins took weapons off the streets.\n\n"
+        "Two new third-party hate crime reporting centres opened, and twelve community ambassadors were "
+        "trained."
+    ),
+    "year_ahead": (
+        "The partnership will refresh its strategy for 2025 onwards from the new strategic assessment. Early "
+        "findings point to continued focus on violence against women and girls in the night-time economy, "
+        "on anti-social behaviour in a small number of neighbourhoods, and on confidence among residents "
+        "after dark."
+    ),
+    "recommendations": (
+        "The committee is asked to:\n"
+        "1. note the progress made against the four priorities of the strategy 2022 to 2025;\n"
+        "2. comment on the priorities proposed for the partnership's next strategy;\n"
+        "3. receive a further report on residents' feelings of safety after dark in six months."
+    ),
+}
+SOUTHEND_REPORT_2026_SUMMARY = (
+    "Draft for the partnership board. Half way through the year, most actions of the Community Safety "
+    "Action Plan 2026/27 are on track: Operation Minerva and the knife surrender bins are complete, and the "
+    "Women's Safety Charter has reached 26 venues. The CCTV installation at the third hot spot and the hate "
+    "crime awareness sessions in schools have slipped and have been escalated to the board."
+)
+
+
 def _partnership(ref: str) -> Partnership:
     partnership = Partnership.objects.filter(partnership_lookup(ref)).first()
     if partnership is None:
@@ -346,6 +396,7 @@ def _person(email: str) -> User | None:
 def load_actionplans_demo() -> None:
     """Create the demo action plans of Southend-on-Sea and Uttlesford if they are missing."""
     _southend()
+    _southend_reports()
     _uttlesford()
 
 
@@ -371,6 +422,43 @@ def _southend() -> None:
         agreed_on=date(2026, 4, 23),
         agreed_by="Southend Community Safety Partnership Board",
     )
+
+
+def _southend_reports() -> None:
+    """Southend's annual reports: 2024/25 published, 2026/27 a draft (each left alone once it exists)."""
+    southend = _partnership(SOUTHEND)
+    strategy = PartnershipPlan.objects.filter(partnership=southend, title=SOUTHEND_TITLE).first()
+    if strategy is None:
+        return  # a report is on a plan's year: none without the strategy
+    manager = _person("manager@demo.example")
+    existing = set(AnnualReport.objects.filter(partnership=southend).values_list("period_start__year", flat=True))
+    # 2026/27 is a year of the strategy's only through the action plan under it.
+    covered = dict(plan_choices(PartnershipPlan.objects.filter(pk=strategy.pk)))
+    if 2024 not in existing:
+        report = report_services.annual_report_create(
+            actor=manager, partnership=southend, plan=strategy, year=2024, committee=SOUTHEND_COMMITTEE
+        )
+        report_services.annual_report_update(
+            actor=manager,
+            report=report,
+            version=report.version,
+            title=report.title,
+            committee=report.committee,
+            **SOUTHEND_REPORT_2024,
+        )
+        report_services.annual_report_publish(actor=manager, report=report, version=report.version)
+    if 2026 not in existing and 2026 in covered:
+        report = report_services.annual_report_create(
+            actor=manager, partnership=southend, plan=strategy, year=2026, committee=SOUTHEND_COMMITTEE
+        )
+        report_services.annual_report_update(
+            actor=manager,
+            report=report,
+            version=report.version,
+            title=report.title,
+            committee=report.committee,
+            summary=SOUTHEND_REPORT_2026_SUMMARY,
+        )
 
 
 def _uttlesford() -> None:

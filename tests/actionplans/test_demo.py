@@ -17,7 +17,16 @@ from django.core.management import call_command
 
 from actionplans import selectors
 from actionplans.demo import load_actionplans_demo
-from actionplans.models import Action, ActionPlan, ActionPlanStatus, BudgetLine, FundingSource, ProgressUpdate
+from actionplans.models import (
+    Action,
+    ActionPlan,
+    ActionPlanStatus,
+    AnnualReport,
+    AnnualReportStatus,
+    BudgetLine,
+    FundingSource,
+    ProgressUpdate,
+)
 from partnerships import services as partnership_services
 from partnerships.demo import load_demo
 from partnerships.management.commands import load_demo as load_demo_command
@@ -166,6 +175,40 @@ def test_uttlesford_has_a_draft_action_plan_for_2024_to_2027_with_three_actions_
         assert words in titles
 
 
+def test_southend_has_a_published_annual_report_for_2024_25_with_its_narrative_and_frozen_figures(demo):
+    report = AnnualReport.objects.get(partnership__ons_code="E22000089", period_start=date(2024, 4, 1))
+    manager = User.objects.get(email="manager@demo.example")
+
+    assert report.status == AnnualReportStatus.PUBLISHED
+    assert report.period_end == date(2025, 3, 31)
+    assert report.plan.title == "Community safety partnership strategy 2022 to 2025"
+    assert report.published_by == manager
+    assert report.committee == "Place Scrutiny Committee, Southend-on-Sea City Council"
+    assert all((report.summary, report.successes, report.year_ahead, report.recommendations))
+    contents = report.contents
+    assert contents["period"]["label"] == "2024/25"
+    assert [p["title"] for p in contents["priorities"]] == [
+        "Safe and confident communities",
+        "Reducing violence against women and girls",
+        "Reducing hate crime",
+        "Reducing knife enabled serious violence",
+    ]
+    # The measures as they stood at the end of the year (the narrative quotes them).
+    anti_social = contents["priorities"][0]["measures"][0]
+    assert (anti_social["latest"], anti_social["latest_date"]) == ("4930.00", "2025-03-31")
+    assert {h.history_user for h in report.history.all()} == {manager}
+
+
+def test_southend_has_a_draft_annual_report_for_2026_27_with_only_its_summary_written(demo):
+    report = AnnualReport.objects.get(partnership__ons_code="E22000089", period_start=date(2026, 4, 1))
+
+    assert report.status == AnnualReportStatus.DRAFT
+    assert report.contents is None
+    assert report.summary.startswith("Draft for the partnership board.")
+    assert (report.successes, report.year_ahead, report.recommendations) == ("", "", "")
+    assert report.plan.title == "Community safety partnership strategy 2022 to 2025"
+
+
 def test_without_southends_strategy_the_action_plan_has_no_plan_and_no_priorities(essex):
     load_actionplans_demo()
 
@@ -173,6 +216,7 @@ def test_without_southends_strategy_the_action_plan_has_no_plan_and_no_prioritie
     assert action_plan.plan is None
     assert not action_plan.actions.filter(priority__isnull=False).exists()
     assert action_plan.actions.count() >= 12
+    assert not AnnualReport.objects.exists()  # a report is on a plan's year
 
 
 def test_loading_the_action_plans_demo_again_changes_nothing(demo):
