@@ -19,7 +19,7 @@ from typing import Any
 import django_filters
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Div, Field, Layout, Size
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from actionplans.models import Action, ActionPlan, BudgetLine, FundingSource
@@ -133,9 +133,9 @@ def plan_choices(plans: QuerySet[PartnershipPlan]) -> list[tuple[int, Partnershi
     """Each financial year the plans cover, newest first, with the plan that covers it (the adopted plan
     where a superseded one covers the same year). A plan covers its own years and the years of the action
     plans under it, which may run on after it (two queries)."""
-    plans = list(plans)
-    years_of: dict[int, set[int]] = {plan.pk: set(plan_years(plan)) for plan in plans}
-    periods = ActionPlan.objects.filter(plan__in=[p.pk for p in plans]).values_list(
+    chosen = list(plans)
+    years_of: dict[int, set[int]] = {plan.pk: set(plan_years(plan)) for plan in chosen}
+    periods = ActionPlan.objects.filter(plan__in=[p.pk for p in chosen]).values_list(
         "plan_id", "period_start", "period_end"
     )
     for plan_id, start, end in periods:
@@ -147,7 +147,7 @@ def plan_choices(plans: QuerySet[PartnershipPlan]) -> list[tuple[int, Partnershi
         PlanStatus.CONSULTATION: 2,
         PlanStatus.DRAFT: 3,
     }
-    for plan in sorted(plans, key=lambda p: (rank.get(p.status, 9), -p.start_year)):
+    for plan in sorted(chosen, key=lambda p: (rank.get(p.status, 9), -p.start_year)):
         for year in sorted(years_of[plan.pk]):
             years.setdefault(year, plan)
     return sorted(years.items(), key=lambda item: -item[0])
@@ -471,7 +471,8 @@ def county_roll_up(
     csps = list(
         Partnership.objects.filter(parent=county, kind=PartnershipKind.CSP)
         .select_related("policing_area")
-        .order_by("policing_area__name", "name")
+        # CSPs in no policing area come last on every database (SQLite sorts NULL first, PostgreSQL last).
+        .order_by(F("policing_area__name").asc(nulls_last=True), "name")
     )
     plans = current_plans([c.pk for c in csps], today)
     plan_ids = [p.pk for p in plans.values()]

@@ -171,7 +171,8 @@ def get_dashboard_partnership(user: Any, ref: str) -> Partnership:
 
 def get_county_for_user(user: Any, ref: str) -> Partnership:
     """A county group whose roll-up the user may read: anyone holding a role in the group itself (and
-    administrators). A CSP's people see the county group's page but not the other CSPs' figures."""
+    administrators); 404 for everyone else, who cannot see the county group at all (a CSP's people see
+    their own CSP, not the group above it). The 403 guards a wider scope for county groups in future."""
     county = partnership_permissions.get_partnership_for_user(user, ref)
     if county.kind != PartnershipKind.COUNTY_GROUP:
         raise Http404("Only a county group has a roll-up")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from actionplans import dashboard, permissions
-from actionplans.models import Action
+from actionplans.models import Action, ActionStatus
 from actionplans.selectors import RAG_LABELS
 from priorities import permissions as priority_permissions
 from reviews.permissions import may_see_review_counts
@@ -61,6 +61,7 @@ def partnership_dashboard(request: HttpRequest, ref: str) -> HttpResponse:
         "reviews": reviews,
         "today": today,
         "rag_labels": RAG_LABELS,
+        "statuses": ActionStatus.choices,
         "reports_url_visible": partnership.is_csp,
     }
     return render(request, "actionplans/dashboard.html", context)
