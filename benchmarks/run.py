@@ -245,8 +245,10 @@ def main() -> int:
     from django.urls import reverse
 
     from benchmarks import actionplans as actionplan_bench
+    from benchmarks import api as api_bench
     from benchmarks import assessment_bench, import_bench
     from benchmarks import reminders as reminder_bench
+    from benchmarks import scrutiny as scrutiny_bench
     from benchmarks.generate import generate
 
     started = time.perf_counter()
@@ -376,6 +378,10 @@ def main() -> int:
     for problem in reminder_bench.failures(reminders):
         print(f"FAIL: {problem}")
         failed = True
+    failed |= api_bench.in_suite(data, requests=args.requests, warm_up=args.warm_up)
+    failed |= scrutiny_bench.run(
+        data, assessments, seed=args.seed, requests=args.requests, warm_up=args.warm_up, show_queries=args.show_queries
+    )
 
     imports: list[import_bench.ImportResult] = []
     if not args.skip_import:

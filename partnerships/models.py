@@ -42,7 +42,8 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# The type checker cannot see the API tokens' relation (ApiToken's base, from knox, is untyped).
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person who signs in with their email address. Portal administrators are staff."""
 
     email = models.EmailField("email address", unique=True)

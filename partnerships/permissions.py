@@ -18,7 +18,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from partnerships.models import OrganisationMembership, Partnership, PartnershipKind, Role, RoleAssignment
+from partnerships.models import (
+    Organisation,
+    OrganisationMembership,
+    Partnership,
+    PartnershipKind,
+    Role,
+    RoleAssignment,
+)
 
 _CACHE_ATTR = "_portal_current_roles"
 
@@ -94,6 +101,22 @@ def visible_partnerships(user: Any) -> QuerySet[Partnership]:
         return Partnership.objects.none()
     # Three levels at most: county group → CSP → thematic group.
     return Partnership.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+
+
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations the user may see: those that are (or were) members of the partnerships they may see."""
+    if is_admin(user):
+        return Organisation.objects.all()
+    members = OrganisationMembership.objects.filter(partnership__in=visible_partnerships(user))
+    return Organisation.objects.filter(pk__in=members.values("organisation_id"))
+
+
+def get_organisation_for_user(user: Any, pk: int) -> Organisation:
+    """Fetch an organisation the user may see: 404 otherwise (organisations are changed in the admin only)."""
+    organisation = visible_organisations(user).filter(pk=pk).first()
+    if organisation is None:
+        raise Http404("No such organisation")
+    return organisation
 
 
 def can_manage_partnership(user: Any, partnership: Partnership) -> bool:

@@ -20,7 +20,15 @@ from django.http import Http404
 
 from partnerships import permissions as partnership_permissions
 from partnerships.models import Partnership, Role
-from priorities.models import AssessmentStatus, PartnershipPlan, PlanStatus, StrategicAssessment
+from priorities.models import (
+    AssessmentStatus,
+    MeasureValue,
+    OutcomeMeasure,
+    PartnershipPlan,
+    PlanStatus,
+    Priority,
+    StrategicAssessment,
+)
 
 _ALL_ASSESSMENTS: set[str] = set(AssessmentStatus.values)
 _ALL_PLANS: set[str] = set(PlanStatus.values)
@@ -72,6 +80,31 @@ def visible_plans(user: Any) -> QuerySet[PartnershipPlan]:
     if query is None:
         return PartnershipPlan.objects.none()
     return PartnershipPlan.objects.filter(query)
+
+
+def visible_priorities(user: Any) -> QuerySet[Priority]:
+    """Priorities of the plans the user may read."""
+    return Priority.objects.filter(plan__in=visible_plans(user))
+
+
+def visible_measures(user: Any) -> QuerySet[OutcomeMeasure]:
+    """Outcome measures of the plans the user may read."""
+    return OutcomeMeasure.objects.filter(priority__plan__in=visible_plans(user))
+
+
+def visible_measure_values(user: Any) -> QuerySet[MeasureValue]:
+    """Values of the outcome measures of the plans the user may read."""
+    return MeasureValue.objects.filter(measure__priority__plan__in=visible_plans(user))
+
+
+def get_measure_for_user(user: Any, pk: int, *, action: str = "view") -> OutcomeMeasure:
+    """Fetch an outcome measure and authorise `action` on its plan (see get_plan_for_user): "record" adds
+    values (managers, until the plan is superseded). 404 outside scope, 403 if not allowed."""
+    measure = visible_measures(user).select_related("priority").filter(pk=pk).first()
+    if measure is None:
+        raise Http404("No such outcome measure")
+    get_plan_for_user(user, measure.priority.plan_id, action=action)
+    return measure
 
 
 def can_draft(user: Any, partnership: Partnership) -> bool:

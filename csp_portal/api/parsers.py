@@ -26,7 +26,9 @@ class BodyTooLarge(APIException):
 
 
 class BoundedJSONParser(JSONParser):
-    def parse(self, stream: IO[bytes], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
+    def parse(
+        self, stream: IO[bytes], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         limit = int(settings.API_MAX_BODY_BYTES)
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None

@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from partnerships.models import OrganisationMembership, Role, RoleAssignment
 from tests.actionplans import url_rules as url_rules_actionplans
+from tests.actionplans import url_rules_scrutiny
+from tests.api import url_rules as url_rules_api
 from tests.conftest import Personas, sign_in
 from tests.priorities import url_rules_assessments, url_rules_plans
 from tests.reviews import url_rules as url_rules_reviews
@@ -24,7 +26,15 @@ from tests.reviews import url_rules_reminders
 from tests.url_rules import ANONYMOUS, PARTNERSHIP_MANAGERS, PARTNERSHIP_READERS, SIGN_IN
 
 # Each app's rows live beside its tests; they are merged here so one walk covers the whole project.
-RULE_MODULES = (url_rules_assessments, url_rules_plans, url_rules_actionplans, url_rules_reviews, url_rules_reminders)
+RULE_MODULES = (
+    url_rules_assessments,
+    url_rules_plans,
+    url_rules_actionplans,
+    url_rules_scrutiny,
+    url_rules_reviews,
+    url_rules_reminders,
+    url_rules_api,
+)
 
 pytestmark = pytest.mark.django_db
 

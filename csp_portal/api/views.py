@@ -1,0 +1,91 @@
+"""The viewset every app's endpoints build on: scoped lists, authorised fetches, ETags on versioned rows.
+
+A viewset names its scoped queryset (`scoped`, from the app's permission module, with the joins its
+serializer needs) and how one row is fetched and authorised (`fetch`, the permission module's
+`get_<thing>_for_user`). Lists are always the scoped queryset, filtered; a row is always fetched
+through `fetch`, so outside the caller's scope is 404 and visible but not changeable is 403, from the
+same functions the pages call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from csp_portal.api.concurrency import with_etag
+from csp_portal.api.filters import MAX_ID
+
+
+def pk_of(value: Any) -> int:
+    """A row id from the URL: anything but a whole number in range is a 404 (as a missing row is)."""
+    text = str(value)
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise NotFound("Not found.")
+    return int(text)
+
+
+def body_pk(request: Request, field: str) -> int | None:
+    """The id of the row a create is made under (`action_plan`, `measure`), if the body names one that
+    could be an id: the caller is authorised on it before the rest of the body is checked."""
+    data = request.data
+    if not isinstance(data, dict) or field not in data:
+        return None
+    try:
+        value = serializers.IntegerField(min_value=1, max_value=MAX_ID).run_validation(data[field])
+    except serializers.ValidationError:
+        return None  # the full check of the body names the field
+    return int(value)
+
+
+def first_or_404(queryset: QuerySet[Any], pk: int) -> Any:
+    """A row of a scoped queryset, or 404 (outside the scope looks the same as missing)."""
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise NotFound("Not found.")
+    return row
+
+
+class PortalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """List and retrieve; subclasses add writes through their app's services."""
+
+    lookup_field = "pk"
+    # No OPTIONS (DRF's description of a view) and no TRACE: every other method a view lacks is a 405.
+    http_method_names = ["get", "post", "put", "patch", "delete", "head"]
+    metadata_class = None
+
+    def scoped(self, user: Any) -> QuerySet[Any]:
+        """The rows the user may see, with what the serializer reads joined in."""
+        raise NotImplementedError
+
+    def fetch(self, user: Any, pk: int, *, for_write: bool = False) -> Any:
+        """One row through the permission module: 404 outside scope, 403 if for_write is not allowed."""
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.scoped(self.request.user)
+
+    def get_object(self, *, for_write: bool = False) -> Any:
+        return self.fetch(self.request.user, pk_of(self.kwargs[self.lookup_field]), for_write=for_write)
+
+    def reread(self, row: Model) -> Any:
+        """The row again through the scoped queryset, with its annotations and prefetches (one query)."""
+        return self.get_queryset().get(pk=row.pk)
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        # Answers depend on who asks: never kept by a shared cache, nor given to someone else.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, private=True)
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.get_object()
+        response = Response(self.get_serializer(row).data)
+        version = getattr(row, "version", None)
+        return with_etag(response, version) if isinstance(version, int) else response
