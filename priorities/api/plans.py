@@ -4,19 +4,25 @@ Scope: priorities.permissions (visible_plans and the priorities, measures and va
 Writes, through priorities.services as on the plan pages:
 - PUT/PATCH a plan (plan_update): its managers, while it is a draft or out for consultation (403 after
   adoption: it changes through its annual review, in the portal);
-- POST a measure value (measure_value_add): the plan's managers, until the plan is superseded.
+- POST, PUT/PATCH a priority (priority_save) and POST its retire address (priority_retire): the plan's
+  managers, while the plan is a draft or out for consultation, as the plan's details;
+- POST, PUT/PATCH an outcome measure (measure_save) and POST a measure value (measure_value_add): the
+  plan's managers, until the plan is superseded.
+Priorities and measures carry no version (on the pages either): their last change wins.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action as endpoint
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +33,8 @@ from csp_portal.api.views import PortalViewSet, body_pk, first_or_404
 from csp_portal.pages import actor
 from priorities import permissions, services
 from priorities.models import (
+    Alignment,
+    Direction,
     MeasureValue,
     OutcomeMeasure,
     PartnershipPlan,
@@ -34,6 +42,7 @@ from priorities.models import (
     Priority,
     PriorityStatus,
     StrategicAssessment,
+    StrategyStrand,
     Theme,
 )
 
@@ -205,8 +214,51 @@ class PriorityFilterSet(filters.FilterSet):  # type: ignore[misc]
         fields = ("plan", "partnership", "status", "theme", "updated_since")
 
 
-class PriorityViewSet(PortalViewSet):
-    """The priorities of the plans you may read."""
+class PriorityWriteSerializer(WriteSerializer):
+    """A priority of a draft plan (POST: under `plan`; PUT: all its fields; PATCH: those sent)."""
+
+    plan = serializers.IntegerField(min_value=1, help_text="The draft plan's id (when adding a priority only)")
+    title = serializers.CharField(max_length=200, help_text="Unique in the plan, ignoring case")
+    aim = serializers.CharField(max_length=20_000, help_text="What the partnership wants to change")
+    how_achieved = serializers.CharField(max_length=20_000, help_text="How the priority will be achieved")
+    theme = serializers.ChoiceField(choices=Theme.choices, help_text="Lets the county group see shared priorities")
+    strand = serializers.ChoiceField(
+        choices=StrategyStrand.choices, help_text="The strand of the strategy (Crime and Disorder Act 1998, s. 6)"
+    )
+    alignment = serializers.ListField(
+        child=serializers.ChoiceField(choices=Alignment.choices),
+        max_length=len(Alignment.choices),
+        required=False,
+        help_text="The strategies it aligns with",
+    )
+
+    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["plan"]  # a priority stays in its plan
+
+
+def _priority_values(values: dict[str, Any], current: Priority | None) -> dict[str, Any]:
+    """What priority_save takes: the fields sent, the rest as they are (PATCH)."""
+    names = ("title", "aim", "how_achieved", "theme", "strand", "alignment")
+    return {name: values[name] if name in values else getattr(current, name, []) for name in names}
+
+
+@extend_schema_view(
+    create=extend_schema(request=PriorityWriteSerializer, responses={201: PrioritySerializer}),
+    update=extend_schema(request=PriorityWriteSerializer, responses=PrioritySerializer),
+    partial_update=extend_schema(request=PriorityWriteSerializer, responses=PrioritySerializer),
+    retire=extend_schema(
+        summary="Retire a priority of a draft plan",
+        description="It stays on record as retired. Priorities of an adopted plan are retired by its annual "
+        "review, in the portal.",
+        request=None,
+        responses=PrioritySerializer,
+    ),
+)
+class PriorityViewSet(mixins.CreateModelMixin, PortalViewSet):
+    """The priorities of the plans you may read; the plan's managers add, change and retire them while the
+    plan is a draft or out for consultation."""
 
     queryset = Priority.objects.none()
     serializer_class = PrioritySerializer
@@ -222,7 +274,67 @@ class PriorityViewSet(PortalViewSet):
         )
 
     def fetch(self, user: Any, pk: int, *, for_write: bool = False) -> Any:
-        return first_or_404(self.scoped(user), pk)
+        priority = first_or_404(self.scoped(user), pk)
+        if for_write:
+            permissions.get_plan_for_user(user, priority.plan_id, action="edit")
+            if priority.status == PriorityStatus.RETIRED:
+                raise PermissionDenied("A retired priority cannot be changed")
+        return priority
+
+    def represent(self, priority: Priority) -> Any:
+        return PrioritySerializer(self.reread(priority), context=self.get_serializer_context()).data
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        plan_pk = body_pk(request, "plan")
+        if plan_pk is not None:
+            # The plan is authorised first: 404 outside scope, 403 for those who may not change it.
+            permissions.get_plan_for_user(request.user, plan_pk, action="edit")
+        data = PriorityWriteSerializer(data=request.data, creating=True, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        plan = permissions.get_plan_for_user(request.user, values["plan"], action="edit")
+        priority = call_service(
+            lambda: services.priority_save(actor=actor(request), plan=plan, **_priority_values(values, None)),
+            expected=None,
+            represent=self.represent,
+        )
+        return Response(
+            self.represent(priority),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("api:priority-detail", args=[priority.pk])},
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        priority = self.get_object(for_write=True)
+        data = PriorityWriteSerializer(
+            data=request.data, partial=kwargs.get("partial", False), context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        saved = call_service(
+            lambda: services.priority_save(
+                actor=actor(request),
+                plan=priority.plan,
+                priority=priority,
+                **_priority_values(data.validated_data, priority),
+            ),
+            expected=None,
+            represent=self.represent,
+        )
+        return Response(self.represent(saved))
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @endpoint(detail=True, methods=["post"])
+    def retire(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        priority = self.get_object(for_write=True)
+        WriteSerializer(data=request.data or {}).is_valid(raise_exception=True)  # takes no fields
+        retired = call_service(
+            lambda: services.priority_retire(actor=actor(request), plan=priority.plan, priority=priority),
+            expected=None,
+            represent=self.represent,
+        )
+        return Response(self.represent(retired))
 
 
 # --- Outcome measures and their values ---------------------------------------------------------------------
@@ -261,8 +373,43 @@ class MeasureFilterSet(filters.FilterSet):  # type: ignore[misc]
         fields = ("priority", "plan", "partnership", "updated_since")
 
 
-class MeasureViewSet(PortalViewSet):
-    """The outcome measures of the plans you may read: baseline, target and which direction is good."""
+def _amount(label: str) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=12, decimal_places=2, help_text=label)
+
+
+class MeasureWriteSerializer(WriteSerializer):
+    """An outcome measure (POST: under `priority`; PUT: all its fields; PATCH: those sent)."""
+
+    priority = serializers.IntegerField(min_value=1, help_text="The priority's id (when adding a measure only)")
+    name = serializers.CharField(max_length=200, help_text="For example, Knife crime with injury")
+    unit = serializers.CharField(max_length=50, help_text="For example, crimes, % or per 1,000 people")
+    data_source = serializers.CharField(max_length=150, help_text="Where the figures come from")
+    baseline = _amount("The figure at the baseline date")
+    baseline_date = serializers.DateField()
+    target = _amount("The figure aimed for by the target date")
+    target_date = serializers.DateField(help_text="After the baseline date")
+    direction = serializers.ChoiceField(choices=Direction.choices, help_text="Which way is good")
+
+    def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["priority"]  # a measure stays with its priority
+
+
+def _measure_values(values: dict[str, Any], current: OutcomeMeasure | None) -> dict[str, Any]:
+    """What measure_save takes: the fields sent, the rest as they are (PATCH)."""
+    names = ("name", "unit", "data_source", "baseline", "baseline_date", "target", "target_date", "direction")
+    return {name: values[name] if name in values else getattr(current, name) for name in names}
+
+
+@extend_schema_view(
+    create=extend_schema(request=MeasureWriteSerializer, responses={201: MeasureSerializer}),
+    update=extend_schema(request=MeasureWriteSerializer, responses=MeasureSerializer),
+    partial_update=extend_schema(request=MeasureWriteSerializer, responses=MeasureSerializer),
+)
+class MeasureViewSet(mixins.CreateModelMixin, PortalViewSet):
+    """The outcome measures of the plans you may read: baseline, target and which direction is good. The
+    plan's managers add and change them until the plan is superseded."""
 
     queryset = OutcomeMeasure.objects.none()
     serializer_class = MeasureSerializer
@@ -278,7 +425,56 @@ class MeasureViewSet(PortalViewSet):
         )
 
     def fetch(self, user: Any, pk: int, *, for_write: bool = False) -> Any:
-        return self.reread(permissions.get_measure_for_user(user, pk))
+        return self.reread(permissions.get_measure_for_user(user, pk, action="record" if for_write else "view"))
+
+    def represent(self, measure: OutcomeMeasure) -> Any:
+        return MeasureSerializer(self.reread(measure), context=self.get_serializer_context()).data
+
+    def _priority_for_write(self, pk: int) -> Priority:
+        priority: Priority = first_or_404(permissions.visible_priorities(self.request.user), pk)
+        permissions.get_plan_for_user(self.request.user, priority.plan_id, action="record")
+        return priority
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        priority_pk = body_pk(request, "priority")
+        if priority_pk is not None:
+            # The priority's plan is authorised first: 404 outside scope, 403 for those who may not record.
+            self._priority_for_write(priority_pk)
+        data = MeasureWriteSerializer(data=request.data, creating=True, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        priority = self._priority_for_write(values["priority"])
+        measure = call_service(
+            lambda: services.measure_save(actor=actor(request), priority=priority, **_measure_values(values, None)),
+            expected=None,
+            represent=self.represent,
+        )
+        return Response(
+            self.represent(measure),
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("api:measure-detail", args=[measure.pk])},
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        measure = self.get_object(for_write=True)
+        data = MeasureWriteSerializer(
+            data=request.data, partial=kwargs.get("partial", False), context={"request": request}
+        )
+        data.is_valid(raise_exception=True)
+        saved = call_service(
+            lambda: services.measure_save(
+                actor=actor(request),
+                priority=measure.priority,
+                measure=measure,
+                **_measure_values(data.validated_data, measure),
+            ),
+            expected=None,
+            represent=self.represent,
+        )
+        return Response(self.represent(saved))
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
 
 
 class MeasureValueSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

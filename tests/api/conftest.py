@@ -2,7 +2,7 @@
 with an action plan of its own, and an API token for every persona.
 
 Riverton has an approved and a draft strategic assessment; an adopted plan (a priority, an outcome
-measure with a value) and a draft one; an agreed action plan under the adopted plan with an action the
+measure with a value) and a draft one (a priority); an agreed action plan under the adopted plan with an action the
 police lead (with a progress update) and one the council leads; and a domestic homicide review
 (tests/reviews/conftest.make_review) with a recommendation. Hillford's manager is the outsider.
 
@@ -64,6 +64,7 @@ class World:
     plan: PartnershipPlan  # adopted
     draft_plan: PartnershipPlan
     priority: Priority
+    draft_priority: Priority  # of the draft plan
     measure: OutcomeMeasure
     value: MeasureValue
     action_plan: ActionPlan
@@ -127,6 +128,7 @@ def build_world(personas: Personas) -> World:
     draft_plan = PlanFactory(partnership=csp, title="Riverton Community Safety Strategy 2027 to 2030", start_year=2027)
     draft_plan.assessments.set([draft_assessment])
     priority = PriorityFactory(plan=plan, title="Safer town centre", position=1)
+    draft_priority = PriorityFactory(plan=draft_plan, title="Safer streets at night", position=0)
     measure = MeasureFactory(priority=priority, name="Violence in the town centre")
     value = MeasureValueFactory(measure=measure, period_end=date(2024, 6, 30), value=95)
     action_plan = ActionPlanFactory(partnership=csp, plan=plan, title="Riverton Community Safety Action Plan")
@@ -180,6 +182,7 @@ def build_world(personas: Personas) -> World:
         plan=plan,
         draft_plan=draft_plan,
         priority=priority,
+        draft_priority=draft_priority,
         measure=measure,
         value=value,
         action_plan=action_plan,

@@ -90,6 +90,13 @@ def review_gated(code: int) -> dict[str, int]:
 
 
 REVIEW_READERS = {**review_gated(200), "outsider": 404}
+# Changing an adopted plan or its priorities: refused to all who see it (its annual review changes it).
+ADOPTED_PLAN_REFUSED = {
+    **{role: 403 for role, code in RIVERTON_READERS.items() if code == 200},
+    "outsider": 404,
+    "nobody": 404,
+    ANONYMOUS: 401,
+}
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,32 @@ def _plan_body(world: World) -> dict[str, Any]:
     }
 
 
+def _priority_body(world: World, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": "Fewer young people drawn into violence",
+        "aim": "Fewer first-time entrants aged 10 to 17",
+        "how_achieved": "Youth outreach in the town centre",
+        "theme": "violence",
+        "strand": "crime_disorder",
+        "alignment": ["national"],
+        **extra,
+    }
+
+
+def _measure_body(world: World, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": "First-time entrants",
+        "unit": "young people",
+        "data_source": "Youth Justice Board",
+        "baseline": "120.00",
+        "baseline_date": "2024-03-31",
+        "target": "90.00",
+        "target_date": "2027-03-31",
+        "direction": "down",
+        **extra,
+    }
+
+
 def _action_plan_body(world: World) -> dict[str, Any]:
     return {
         "title": "Riverton Community Safety Action Plan (revised)",
@@ -169,8 +202,6 @@ READ_ONLY_LISTS = (
     "organisations",
     "strategic-assessments",
     "partnership-plans",
-    "priorities",
-    "outcome-measures",
     "action-plans",
     "progress-updates",
 )
@@ -178,8 +209,6 @@ READ_ONLY_DETAILS: dict[str, tuple[Callable[[World], str], dict[str, int]]] = {
     "partnership": (lambda w: f"{API}partnerships/riverton/", everyone(405)),
     "organisation": (detail("organisations", lambda w: w.personas.council), everyone(405)),
     "assessment": (detail("strategic-assessments", lambda w: w.approved_assessment), everyone(405)),
-    "priority": (detail("priorities", lambda w: w.priority), everyone(405)),
-    "measure": (detail("outcome-measures", lambda w: w.measure), everyone(405)),
     "measure value": (detail("measure-values", lambda w: w.value), everyone(405)),
     "progress update": (detail("progress-updates", lambda w: w.update), everyone(405)),
     "review": (detail("reviews", lambda w: w.review), review_gated(405)),
@@ -190,7 +219,7 @@ ROWS: list[Row] = [
     # Lists: everyone signed in has one (scoped: tests/api/test_scoped_lists.py); reviews only with a role.
     *(
         Row(f"list {kind}", "get", listing(kind), everyone(200))
-        for kind in (*READ_ONLY_LISTS, "measure-values", "actions")
+        for kind in (*READ_ONLY_LISTS, "priorities", "outcome-measures", "measure-values", "actions")
     ),
     Row("list reviews", "get", listing("reviews"), review_gated(200)),
     Row("list recommendations", "get", listing("recommendations"), review_gated(200)),
@@ -312,6 +341,74 @@ ROWS: list[Row] = [
         lambda w: {"title": "Renamed", "version": w.plan.version},
     ),
     Row(
+        "add a priority to a draft plan",
+        "post",
+        listing("priorities"),
+        {**DRAFT_READERS, "admin": 201, "manager": 201, "chair": 403},
+        lambda w: _priority_body(w, plan=w.draft_plan.pk),
+    ),
+    Row(
+        "add a priority to an adopted plan",
+        "post",
+        listing("priorities"),
+        {**ADOPTED_PLAN_REFUSED, ANONYMOUS: 401},
+        lambda w: _priority_body(w, plan=w.plan.pk),
+    ),
+    Row(
+        "change a draft plan's priority (PATCH)",
+        "patch",
+        detail("priorities", lambda w: w.draft_priority),
+        {**DRAFT_READERS, "chair": 403},
+        lambda w: {"aim": "No one feels unsafe walking home"},
+    ),
+    Row(
+        "change a draft plan's priority (PUT)",
+        "put",
+        detail("priorities", lambda w: w.draft_priority),
+        {**DRAFT_READERS, "chair": 403},
+        _priority_body,
+    ),
+    Row(
+        "change an adopted plan's priority",
+        "patch",
+        detail("priorities", lambda w: w.priority),
+        ADOPTED_PLAN_REFUSED,
+        lambda w: {"title": "Renamed"},
+    ),
+    Row(
+        "retire a draft plan's priority",
+        "post",
+        lambda w: f"{API}priorities/{w.draft_priority.pk}/retire/",
+        {**DRAFT_READERS, "chair": 403},
+    ),
+    Row(
+        "retire an adopted plan's priority",
+        "post",
+        lambda w: f"{API}priorities/{w.priority.pk}/retire/",
+        ADOPTED_PLAN_REFUSED,
+    ),
+    Row(
+        "add an outcome measure",
+        "post",
+        listing("outcome-measures"),
+        {**managers(201), "county_member": 403},
+        lambda w: _measure_body(w, priority=w.priority.pk),
+    ),
+    Row(
+        "change an outcome measure (PATCH)",
+        "patch",
+        detail("outcome-measures", lambda w: w.measure),
+        {**managers(200), "county_member": 403},
+        lambda w: {"target": "80.00"},
+    ),
+    Row(
+        "change an outcome measure (PUT)",
+        "put",
+        detail("outcome-measures", lambda w: w.measure),
+        {**managers(200), "county_member": 403},
+        lambda w: _measure_body(w, baseline_date="2024-03-31", target_date="2027-03-31"),
+    ),
+    Row(
         "add a measure value",
         "post",
         listing("measure-values"),
@@ -330,6 +427,8 @@ ROWS: list[Row] = [
             ("action", detail("actions", lambda w: w.police_action)),
             ("action plan", detail("action-plans", lambda w: w.action_plan)),
             ("plan", detail("partnership-plans", lambda w: w.draft_plan)),
+            ("priority", detail("priorities", lambda w: w.draft_priority)),
+            ("measure", detail("outcome-measures", lambda w: w.measure)),
         )
     ),
 ]

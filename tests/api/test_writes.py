@@ -5,6 +5,7 @@ field errors, and never anything half-saved."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from actionplans.models import Action, ActionPlan, ProgressUpdate
-from priorities.models import MeasureValue, PartnershipPlan
+from priorities.models import MeasureValue, OutcomeMeasure, PartnershipPlan, Priority
 from tests.api.conftest import API, World
 from tests.conftest import sign_in
 
@@ -291,6 +292,140 @@ def test_a_manager_records_a_measure_value_once_per_period(world: World) -> None
     again = client.post(f"{API}measure-values/", body, format="json")
     assert again.status_code == 400
     assert list(again.json()) == ["period_end"]
+
+
+# --- Priorities and outcome measures ---------------------------------------------------------------------------
+
+
+def _priority(**changes: Any) -> dict[str, Any]:
+    return {
+        "title": "Fewer young people drawn into violence",
+        "aim": "Fewer first-time entrants aged 10 to 17",
+        "how_achieved": "Youth outreach in the town centre",
+        "theme": "violence",
+        "strand": "crime_disorder",
+        **changes,
+    }
+
+
+def test_a_manager_adds_a_priority_to_a_draft_plan_at_the_end(world: World) -> None:
+    client = world.client("manager")
+    response = client.post(f"{API}priorities/", _priority(plan=world.draft_plan.pk, alignment=["pcc"]), format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert response["Location"] == f"{API}priorities/{body['id']}/"
+    priority = Priority.objects.get(pk=body["id"])
+    assert (priority.plan_id, priority.title, priority.alignment) == (world.draft_plan.pk, body["title"], ["pcc"])
+    assert priority.position == world.draft_priority.position + 1
+    assert body["partnership"] == world.personas.csp.slug
+    history = priority.history.get()  # type: ignore[attr-defined]
+    assert history.history_user == world.personas.manager
+
+
+def test_a_priority_change_keeps_what_a_patch_does_not_send_and_a_put_needs_everything(world: World) -> None:
+    client = world.client("manager")
+    url = f"{API}priorities/{world.draft_priority.pk}/"
+    before = Priority.objects.get(pk=world.draft_priority.pk)
+    response = client.patch(url, {"aim": "No one feels unsafe walking home"}, format="json")
+    assert response.status_code == 200, response.content
+    after = Priority.objects.get(pk=world.draft_priority.pk)
+    assert after.aim == "No one feels unsafe walking home"
+    assert (after.title, after.theme, after.how_achieved) == (before.title, before.theme, before.how_achieved)
+    response = client.put(url, {"title": "Only a title"}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"aim", "how_achieved", "theme", "strand"}
+    response = client.patch(url, {"plan": world.plan.pk}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"plan": ["This request does not take this field"]}
+
+
+def test_priorities_are_checked_by_the_plans_rules_and_nothing_is_saved(world: World) -> None:
+    client = world.client("manager")
+    before = counts()
+    duplicate = client.post(
+        f"{API}priorities/", _priority(plan=world.draft_plan.pk, title="SAFER streets at night"), format="json"
+    )
+    assert duplicate.status_code == 400
+    assert duplicate.json() == {"title": ["The plan already has a priority called SAFER streets at night"]}
+    bad = client.post(
+        f"{API}priorities/",
+        _priority(plan=world.draft_plan.pk, theme="weather", alignment=["galactic"], aim=""),
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert set(bad.json()) == {"theme", "alignment", "aim"}
+    assert counts() == before
+
+
+def test_a_manager_retires_a_draft_plans_priority_once(world: World) -> None:
+    client = world.client("manager")
+    url = f"{API}priorities/{world.draft_priority.pk}/retire/"
+    assert client.post(url, {"reason": "no"}, format="json").status_code == 400  # it takes no fields
+    response = client.post(url)
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "retired"
+    assert Priority.objects.get(pk=world.draft_priority.pk).status == "retired"
+    again = client.post(url)
+    assert again.status_code == 403
+    assert client.patch(f"{API}priorities/{world.draft_priority.pk}/", {"aim": "x"}, format="json").status_code == 403
+
+
+def _measure(**changes: Any) -> dict[str, Any]:
+    return {
+        "name": "First-time entrants",
+        "unit": "young people",
+        "data_source": "Youth Justice Board",
+        "baseline": "120.00",
+        "baseline_date": "2024-03-31",
+        "target": "90.00",
+        "target_date": "2027-03-31",
+        "direction": "down",
+        **changes,
+    }
+
+
+def test_a_manager_adds_and_changes_an_outcome_measure_of_an_adopted_plan(world: World) -> None:
+    client = world.client("manager")
+    response = client.post(f"{API}outcome-measures/", _measure(priority=world.priority.pk), format="json")
+    assert response.status_code == 201, response.content
+    measure = OutcomeMeasure.objects.get(pk=response.json()["id"])
+    assert (measure.priority_id, measure.name, measure.target) == (world.priority.pk, "First-time entrants", 90)
+    assert response["Location"] == f"{API}outcome-measures/{measure.pk}/"
+    response = client.patch(f"{API}outcome-measures/{measure.pk}/", {"target": "85.5"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["target"] == "85.50"
+    measure.refresh_from_db()
+    assert (measure.target, measure.baseline, measure.direction) == (Decimal("85.50"), 120, "down")
+
+
+def test_outcome_measures_are_checked_by_the_plans_rules_and_nothing_is_saved(world: World) -> None:
+    client = world.client("manager")
+    before = counts()
+    wrong_way = client.post(
+        f"{API}outcome-measures/", _measure(priority=world.priority.pk, target="150"), format="json"
+    )
+    assert wrong_way.status_code == 400
+    assert list(wrong_way.json()) == ["target"]
+    # The world's measure has a value for the period to 30 June 2024: its baseline must come before it.
+    late_baseline = client.patch(
+        f"{API}outcome-measures/{world.measure.pk}/",
+        {"baseline_date": "2024-07-01", "target_date": "2027-03-31"},
+        format="json",
+    )
+    assert late_baseline.status_code == 400
+    assert list(late_baseline.json()) == ["baseline_date"]
+    typed = client.post(
+        f"{API}outcome-measures/",
+        _measure(priority=world.priority.pk, baseline="lots", target_date="soon", direction="sideways"),
+        format="json",
+    )
+    assert typed.status_code == 400
+    assert set(typed.json()) == {"baseline", "target_date", "direction"}
+    retired = Priority.objects.filter(pk=world.priority.pk).update(status="retired")
+    assert retired == 1
+    response = client.post(f"{API}outcome-measures/", _measure(priority=world.priority.pk), format="json")
+    assert response.status_code == 400
+    assert counts() == before
 
 
 # --- Bad input --------------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ walk, which asks every URL with a GET in a session that has passed the second fa
   checks what is in them); a row answers as its page does: 200 in scope, 404 outside it. Reviews and their
   recommendations answer only those with a review role (404 for everyone else, lists included), as the
   review pages. Anonymous callers get 401, not the sign-in page.
-- The progress-update address of an action takes POST only: 405 for a GET, for anyone signed in.
+- The progress-update address of an action and the retire address of a priority take POST only: 405 for a
+  GET, for anyone signed in.
 - /api/schema/ and /api/docs/ are public: they hold no data.
 - "API tokens": everyone signed in, each with their own; a token's revoke page answers its owner only.
 Every method and persona is in tests/api/test_permission_matrix.py; these rows are the walk's GET.
@@ -69,6 +70,7 @@ RULES: dict[str, dict[str, Any]] = {
     "api:plan-detail": RIVERTON_READERS,
     "api:priority-list": SIGNED_IN,
     "api:priority-detail": RIVERTON_READERS,
+    "api:priority-retire": _api(**dict.fromkeys(Personas.ROLES, 405)),
     "api:measure-list": SIGNED_IN,
     "api:measure-detail": RIVERTON_READERS,
     "api:measure-value-list": SIGNED_IN,
@@ -119,7 +121,7 @@ def _row(name: str, personas: Personas) -> Any:
     """The row a detail address of the walk points at: something of the personas' CSP, Riverton."""
     from tests.reviews.conftest import make_review
 
-    kind = name.removeprefix("api:").removesuffix("-detail").removesuffix("-progress")
+    kind = name.removeprefix("api:").removesuffix("-detail").removesuffix("-progress").removesuffix("-retire")
     if kind == "organisation":
         return personas.council
     if kind == "assessment":
