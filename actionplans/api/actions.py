@@ -7,10 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action as endpoint
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,7 +27,7 @@ from csp_portal.api.serializers import (
     limit_choices,
     version_field,
 )
-from csp_portal.api.views import PortalViewSet, body_pk, pk_of
+from csp_portal.api.views import PortalViewSet, body_pk, created, pk_of
 from csp_portal.pages import actor
 from partnerships.models import Organisation, RoleAssignment, User
 from partnerships.permissions import visible_organisations
@@ -254,9 +253,7 @@ class ActionViewSet(PortalViewSet):
             expected=None,
             represent=self.represent,
         )
-        response = Response(self.represent(action), status=status.HTTP_201_CREATED)
-        response["Location"] = reverse("api:action-detail", args=[action.pk])
-        return with_etag(response, action.version)
+        return with_etag(created(self.represent(action), "api:action-detail", action.pk), action.version)
 
     def _plan_for_create(self, pk: int) -> ActionPlan:
         action_plan = permissions.get_action_plan_for_user(self.request.user, pk, for_write=True)
@@ -317,9 +314,7 @@ class ActionViewSet(PortalViewSet):
         )
         update.action = action  # carries the new version (the service sets it)
         body = ProgressCreatedSerializer(update, context=self.get_serializer_context()).data
-        response = Response(body, status=status.HTTP_201_CREATED)
-        response["Location"] = reverse("api:progress-update-detail", args=[update.pk])
-        return response
+        return created(body, "api:progress-update-detail", update.pk)
 
     def _pk(self) -> int:
         return pk_of(self.kwargs[self.lookup_field])

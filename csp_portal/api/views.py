@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,6 +42,11 @@ def body_pk(request: Request, field: str) -> int | None:
     except serializers.ValidationError:
         return None  # the full check of the body names the field
     return int(value)
+
+
+def created(body: Any, url_name: str, pk: int) -> Response:
+    """201 with the new row and its address in Location (url_name: its detail view, e.g. api:action-detail)."""
+    return Response(body, status=status.HTTP_201_CREATED, headers={"Location": reverse(url_name, args=[pk])})
 
 
 def first_or_404(queryset: QuerySet[Any], pk: int) -> Any:

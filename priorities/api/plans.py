@@ -18,10 +18,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action as endpoint
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +28,7 @@ from rest_framework.response import Response
 from csp_portal.api.concurrency import call_service, expected_version, with_etag
 from csp_portal.api.filters import ChangedSinceFilter, IdFilter, PartnershipFilter, date_range
 from csp_portal.api.serializers import PartnershipRefField, WriteSerializer, limit_choices, version_field
-from csp_portal.api.views import PortalViewSet, body_pk, first_or_404
+from csp_portal.api.views import PortalViewSet, body_pk, created, first_or_404
 from csp_portal.pages import actor
 from priorities import permissions, services
 from priorities.models import (
@@ -298,11 +297,7 @@ class PriorityViewSet(mixins.CreateModelMixin, PortalViewSet):
             expected=None,
             represent=self.represent,
         )
-        return Response(
-            self.represent(priority),
-            status=status.HTTP_201_CREATED,
-            headers={"Location": reverse("api:priority-detail", args=[priority.pk])},
-        )
+        return created(self.represent(priority), "api:priority-detail", priority.pk)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         priority = self.get_object(for_write=True)
@@ -449,11 +444,7 @@ class MeasureViewSet(mixins.CreateModelMixin, PortalViewSet):
             expected=None,
             represent=self.represent,
         )
-        return Response(
-            self.represent(measure),
-            status=status.HTTP_201_CREATED,
-            headers={"Location": reverse("api:measure-detail", args=[measure.pk])},
-        )
+        return created(self.represent(measure), "api:measure-detail", measure.pk)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         measure = self.get_object(for_write=True)
@@ -538,8 +529,4 @@ class MeasureValueViewSet(mixins.CreateModelMixin, PortalViewSet):
             represent=lambda row: None,
         )
         body = MeasureValueSerializer(figure, context=self.get_serializer_context()).data
-        return Response(
-            body,
-            status=status.HTTP_201_CREATED,
-            headers={"Location": reverse("api:measure-value-detail", args=[figure.pk])},
-        )
+        return created(body, "api:measure-value-detail", figure.pk)

@@ -42,6 +42,33 @@ def _generous_rate_limits(settings):  # type: ignore[no-untyped-def]
     }
 
 
+def priority_body(**changes: Any) -> dict[str, Any]:
+    """A new priority's fields, as the API takes them."""
+    return {
+        "title": "Fewer young people drawn into violence",
+        "aim": "Fewer first-time entrants aged 10 to 17",
+        "how_achieved": "Youth outreach in the town centre",
+        "theme": "violence",
+        "strand": "crime_disorder",
+        **changes,
+    }
+
+
+def measure_body(**changes: Any) -> dict[str, Any]:
+    """A new outcome measure's fields, as the API takes them (down is good; baseline before the world's value)."""
+    return {
+        "name": "First-time entrants",
+        "unit": "young people",
+        "data_source": "Youth Justice Board",
+        "baseline": "120.00",
+        "baseline_date": "2024-03-31",
+        "target": "90.00",
+        "target_date": "2027-03-31",
+        "direction": "down",
+        **changes,
+    }
+
+
 def make_token(user: User, *, reviews: bool | None = None, days: int = 90, name: str = "Test token") -> str:
     """A token for the person (reaching reviews if they have review access, unless told); returns the token."""
     if reviews is None:

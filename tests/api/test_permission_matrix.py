@@ -17,7 +17,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from tests.api.conftest import ANONYMOUS, API, EVERYONE, World
+from tests.api.conftest import ANONYMOUS, API, EVERYONE, World, measure_body, priority_body
 
 pytestmark = pytest.mark.django_db
 
@@ -150,32 +150,6 @@ def _plan_body(world: World) -> dict[str, Any]:
         "vision": "A safer Riverton",
         "assessments": [world.draft_assessment.pk],
         "version": world.draft_plan.version,
-    }
-
-
-def _priority_body(world: World, **extra: Any) -> dict[str, Any]:
-    return {
-        "title": "Fewer young people drawn into violence",
-        "aim": "Fewer first-time entrants aged 10 to 17",
-        "how_achieved": "Youth outreach in the town centre",
-        "theme": "violence",
-        "strand": "crime_disorder",
-        "alignment": ["national"],
-        **extra,
-    }
-
-
-def _measure_body(world: World, **extra: Any) -> dict[str, Any]:
-    return {
-        "name": "First-time entrants",
-        "unit": "young people",
-        "data_source": "Youth Justice Board",
-        "baseline": "120.00",
-        "baseline_date": "2024-03-31",
-        "target": "90.00",
-        "target_date": "2027-03-31",
-        "direction": "down",
-        **extra,
     }
 
 
@@ -345,14 +319,14 @@ ROWS: list[Row] = [
         "post",
         listing("priorities"),
         {**DRAFT_READERS, "admin": 201, "manager": 201, "chair": 403},
-        lambda w: _priority_body(w, plan=w.draft_plan.pk),
+        lambda w: priority_body(plan=w.draft_plan.pk, alignment=["national"]),
     ),
     Row(
         "add a priority to an adopted plan",
         "post",
         listing("priorities"),
         {**ADOPTED_PLAN_REFUSED, ANONYMOUS: 401},
-        lambda w: _priority_body(w, plan=w.plan.pk),
+        lambda w: priority_body(plan=w.plan.pk),
     ),
     Row(
         "change a draft plan's priority (PATCH)",
@@ -366,7 +340,7 @@ ROWS: list[Row] = [
         "put",
         detail("priorities", lambda w: w.draft_priority),
         {**DRAFT_READERS, "chair": 403},
-        _priority_body,
+        lambda w: priority_body(),
     ),
     Row(
         "change an adopted plan's priority",
@@ -392,7 +366,7 @@ ROWS: list[Row] = [
         "post",
         listing("outcome-measures"),
         {**managers(201), "county_member": 403},
-        lambda w: _measure_body(w, priority=w.priority.pk),
+        lambda w: measure_body(priority=w.priority.pk),
     ),
     Row(
         "change an outcome measure (PATCH)",
@@ -406,7 +380,7 @@ ROWS: list[Row] = [
         "put",
         detail("outcome-measures", lambda w: w.measure),
         {**managers(200), "county_member": 403},
-        lambda w: _measure_body(w, baseline_date="2024-03-31", target_date="2027-03-31"),
+        lambda w: measure_body(),
     ),
     Row(
         "add a measure value",

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from actionplans.models import Action, ActionPlan, ProgressUpdate
 from priorities.models import MeasureValue, OutcomeMeasure, PartnershipPlan, Priority
-from tests.api.conftest import API, World
+from tests.api.conftest import API, World, measure_body, priority_body
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -297,20 +297,11 @@ def test_a_manager_records_a_measure_value_once_per_period(world: World) -> None
 # --- Priorities and outcome measures ---------------------------------------------------------------------------
 
 
-def _priority(**changes: Any) -> dict[str, Any]:
-    return {
-        "title": "Fewer young people drawn into violence",
-        "aim": "Fewer first-time entrants aged 10 to 17",
-        "how_achieved": "Youth outreach in the town centre",
-        "theme": "violence",
-        "strand": "crime_disorder",
-        **changes,
-    }
-
-
 def test_a_manager_adds_a_priority_to_a_draft_plan_at_the_end(world: World) -> None:
     client = world.client("manager")
-    response = client.post(f"{API}priorities/", _priority(plan=world.draft_plan.pk, alignment=["pcc"]), format="json")
+    response = client.post(
+        f"{API}priorities/", priority_body(plan=world.draft_plan.pk, alignment=["pcc"]), format="json"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert response["Location"] == f"{API}priorities/{body['id']}/"
@@ -343,13 +334,13 @@ def test_priorities_are_checked_by_the_plans_rules_and_nothing_is_saved(world: W
     client = world.client("manager")
     before = counts()
     duplicate = client.post(
-        f"{API}priorities/", _priority(plan=world.draft_plan.pk, title="SAFER streets at night"), format="json"
+        f"{API}priorities/", priority_body(plan=world.draft_plan.pk, title="SAFER streets at night"), format="json"
     )
     assert duplicate.status_code == 400
     assert duplicate.json() == {"title": ["The plan already has a priority called SAFER streets at night"]}
     bad = client.post(
         f"{API}priorities/",
-        _priority(plan=world.draft_plan.pk, theme="weather", alignment=["galactic"], aim=""),
+        priority_body(plan=world.draft_plan.pk, theme="weather", alignment=["galactic"], aim=""),
         format="json",
     )
     assert bad.status_code == 400
@@ -370,23 +361,9 @@ def test_a_manager_retires_a_draft_plans_priority_once(world: World) -> None:
     assert client.patch(f"{API}priorities/{world.draft_priority.pk}/", {"aim": "x"}, format="json").status_code == 403
 
 
-def _measure(**changes: Any) -> dict[str, Any]:
-    return {
-        "name": "First-time entrants",
-        "unit": "young people",
-        "data_source": "Youth Justice Board",
-        "baseline": "120.00",
-        "baseline_date": "2024-03-31",
-        "target": "90.00",
-        "target_date": "2027-03-31",
-        "direction": "down",
-        **changes,
-    }
-
-
 def test_a_manager_adds_and_changes_an_outcome_measure_of_an_adopted_plan(world: World) -> None:
     client = world.client("manager")
-    response = client.post(f"{API}outcome-measures/", _measure(priority=world.priority.pk), format="json")
+    response = client.post(f"{API}outcome-measures/", measure_body(priority=world.priority.pk), format="json")
     assert response.status_code == 201, response.content
     measure = OutcomeMeasure.objects.get(pk=response.json()["id"])
     assert (measure.priority_id, measure.name, measure.target) == (world.priority.pk, "First-time entrants", 90)
@@ -402,7 +379,7 @@ def test_outcome_measures_are_checked_by_the_plans_rules_and_nothing_is_saved(wo
     client = world.client("manager")
     before = counts()
     wrong_way = client.post(
-        f"{API}outcome-measures/", _measure(priority=world.priority.pk, target="150"), format="json"
+        f"{API}outcome-measures/", measure_body(priority=world.priority.pk, target="150"), format="json"
     )
     assert wrong_way.status_code == 400
     assert list(wrong_way.json()) == ["target"]
@@ -416,14 +393,14 @@ def test_outcome_measures_are_checked_by_the_plans_rules_and_nothing_is_saved(wo
     assert list(late_baseline.json()) == ["baseline_date"]
     typed = client.post(
         f"{API}outcome-measures/",
-        _measure(priority=world.priority.pk, baseline="lots", target_date="soon", direction="sideways"),
+        measure_body(priority=world.priority.pk, baseline="lots", target_date="soon", direction="sideways"),
         format="json",
     )
     assert typed.status_code == 400
     assert set(typed.json()) == {"baseline", "target_date", "direction"}
     retired = Priority.objects.filter(pk=world.priority.pk).update(status="retired")
     assert retired == 1
-    response = client.post(f"{API}outcome-measures/", _measure(priority=world.priority.pk), format="json")
+    response = client.post(f"{API}outcome-measures/", measure_body(priority=world.priority.pk), format="json")
     assert response.status_code == 400
     assert counts() == before
 
