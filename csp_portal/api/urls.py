@@ -11,7 +11,13 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from actionplans.api import ActionPlanViewSet, ActionViewSet, ProgressUpdateViewSet
+from actionplans.api import (
+    ActionPlanViewSet,
+    ActionViewSet,
+    BudgetLineViewSet,
+    MilestoneViewSet,
+    ProgressUpdateViewSet,
+)
 from csp_portal.api import docs
 from partnerships.api import OrganisationViewSet, PartnershipViewSet
 from priorities.api import AssessmentViewSet, MeasureValueViewSet, MeasureViewSet, PlanViewSet, PriorityViewSet
@@ -33,6 +39,8 @@ router.register("measure-values", MeasureValueViewSet, basename="measure-value")
 router.register("action-plans", ActionPlanViewSet, basename="action-plan")
 router.register("actions", ActionViewSet, basename="action")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 

@@ -2,9 +2,10 @@
 with an action plan of its own, and an API token for every persona.
 
 Riverton has an approved and a draft strategic assessment; an adopted plan (a priority, an outcome
-measure with a value) and a draft one (a priority); an agreed action plan under the adopted plan with an action the
-police lead (with a progress update) and one the council leads; and a domestic homicide review
-(tests/reviews/conftest.make_review) with a recommendation. Hillford's manager is the outsider.
+measure with a value) and a draft one (a priority); an agreed action plan under the adopted plan with an
+action the police lead (with a progress update, a milestone and a budget line) and one the council leads;
+and a domestic homicide review (tests/reviews/conftest.make_review) with a recommendation. Hillford's
+manager is the outsider.
 
 Every test here runs with generous rate limits (the throttle has tests of its own).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,7 +22,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from actionplans import services as action_services
-from actionplans.models import Action, ActionPlan, ProgressUpdate
+from actionplans.models import Action, ActionPlan, BudgetLine, Milestone, ProgressUpdate
 from partnerships.models import ApiToken, User
 from priorities.models import MeasureValue, OutcomeMeasure, PartnershipPlan, Priority, StrategicAssessment
 from reviews.models import Recommendation, Review
@@ -98,6 +100,8 @@ class World:
     police_action: Action
     council_action: Action
     update: ProgressUpdate
+    milestone: Milestone  # of the police's action
+    budget_line: BudgetLine  # of the police's action
     other_action_plan: ActionPlan
     other_action: Action
     review: Review
@@ -187,6 +191,23 @@ def build_world(personas: Personas) -> World:
         status="in_progress",
     )
     police_action.refresh_from_db()
+    milestone = action_services.milestone_save(
+        actor=personas.police_officer,
+        action=police_action,
+        milestone=None,
+        title="Patrol rota agreed",
+        due_date=date(2024, 10, 31),
+        done_on=date(2024, 10, 20),
+    )
+    budget_line = action_services.budget_line_save(
+        actor=personas.manager,
+        action=police_action,
+        line=None,
+        source="pcc",
+        grant_name="Safer Streets",
+        amount=Decimal("12000.00"),
+        spent_to_date=Decimal("4500.00"),
+    )
     other_action_plan = ActionPlanFactory(partnership=personas.other_csp, title="Hillford Action Plan")
     other_action = action_services.action_create(
         actor=personas.outsider,
@@ -216,6 +237,8 @@ def build_world(personas: Personas) -> World:
         police_action=police_action,
         council_action=council_action,
         update=update,
+        milestone=milestone,
+        budget_line=budget_line,
         other_action_plan=other_action_plan,
         other_action=other_action,
         review=review,

@@ -74,6 +74,11 @@ def managers(code: int) -> dict[str, int]:
     )
 
 
+def reporters(code: int) -> dict[str, int]:
+    """The police's action: its lead organisation's officers and Riverton's managers (and administrators)."""
+    return {**managers(code), "police_officer": code}
+
+
 def review_gated(code: int) -> dict[str, int]:
     """Review endpoints: 404 for everyone without a review role; the code for those with one."""
     return outcome(
@@ -193,7 +198,15 @@ ROWS: list[Row] = [
     # Lists: everyone signed in has one (scoped: tests/api/test_scoped_lists.py); reviews only with a role.
     *(
         Row(f"list {kind}", "get", listing(kind), everyone(200))
-        for kind in (*READ_ONLY_LISTS, "priorities", "outcome-measures", "measure-values", "actions")
+        for kind in (
+            *READ_ONLY_LISTS,
+            "priorities",
+            "outcome-measures",
+            "measure-values",
+            "actions",
+            "milestones",
+            "budget-lines",
+        )
     ),
     Row("list reviews", "get", listing("reviews"), review_gated(200)),
     Row("list recommendations", "get", listing("recommendations"), review_gated(200)),
@@ -233,6 +246,8 @@ ROWS: list[Row] = [
         ),
     ),
     Row("progress update", "get", detail("progress-updates", lambda w: w.update), ACTION_READERS),
+    Row("milestone", "get", detail("milestones", lambda w: w.milestone), ACTION_READERS),
+    Row("budget line", "get", detail("budget-lines", lambda w: w.budget_line), ACTION_READERS),
     Row("review", "get", detail("reviews", lambda w: w.review), REVIEW_READERS),
     Row("recommendation", "get", detail("recommendations", lambda w: w.recommendation), REVIEW_READERS),
     # Writes, through the services.
@@ -261,18 +276,50 @@ ROWS: list[Row] = [
         "report progress on the police's action",
         "post",
         lambda w: f"{API}actions/{w.police_action.pk}/progress-updates/",
-        outcome(
-            admin=201,
-            manager=201,
-            chair=403,
-            police_officer=201,
-            council_officer=403,
-            scrutiny=403,
-            county_member=404,
-            outsider=404,
-            nobody=404,
-        ),
+        reporters(201),
         _progress_body,
+    ),
+    Row(
+        "add a milestone to the police's action",
+        "post",
+        listing("milestones"),
+        reporters(201),
+        lambda w: {"action": w.police_action.pk, "title": "Second rota", "due_date": "2025-03-31"},
+    ),
+    Row(
+        "change a milestone (PATCH)",
+        "patch",
+        detail("milestones", lambda w: w.milestone),
+        reporters(200),
+        lambda w: {"done_on": None},
+    ),
+    Row(
+        "change a milestone (PUT)",
+        "put",
+        detail("milestones", lambda w: w.milestone),
+        reporters(200),
+        lambda w: {"title": "Rota agreed with the federation", "due_date": "2024-11-30", "done_on": "2024-11-02"},
+    ),
+    Row(
+        "add a budget line to the police's action",
+        "post",
+        listing("budget-lines"),
+        reporters(201),
+        lambda w: {"action": w.police_action.pk, "source": "home_office", "amount": "2500.00"},
+    ),
+    Row(
+        "change a budget line (PATCH)",
+        "patch",
+        detail("budget-lines", lambda w: w.budget_line),
+        reporters(200),
+        lambda w: {"spent_to_date": "6000.00"},
+    ),
+    Row(
+        "change a budget line (PUT)",
+        "put",
+        detail("budget-lines", lambda w: w.budget_line),
+        reporters(200),
+        lambda w: {"source": "pcc", "grant_name": "Safer Streets 5", "amount": "15000", "spent_to_date": "6000"},
     ),
     Row(
         "change an action plan (PATCH)",
@@ -402,6 +449,8 @@ ROWS: list[Row] = [
             ("action plan", detail("action-plans", lambda w: w.action_plan)),
             ("plan", detail("partnership-plans", lambda w: w.draft_plan)),
             ("priority", detail("priorities", lambda w: w.draft_priority)),
+            ("milestone", detail("milestones", lambda w: w.milestone)),
+            ("budget line", detail("budget-lines", lambda w: w.budget_line)),
             ("measure", detail("outcome-measures", lambda w: w.measure)),
         )
     ),

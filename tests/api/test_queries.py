@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actionplans.models import Action
+from actionplans.models import Action, BudgetLine, Milestone
 from partnerships.models import OrganisationMembership
 from priorities.models import CrimeCount, StrategicAssessment
 from reviews.models import Agency, Pause
@@ -42,6 +42,8 @@ LISTS = {
     "action-plans": 5,
     "actions": 7,
     "progress-updates": 5,
+    "milestones": 5,
+    "budget-lines": 5,
     "reviews": 11,
     "recommendations": 7,
 }
@@ -74,6 +76,8 @@ def _grow(world: World, rows: int = 12) -> None:
         action.supporting_organisations.set(organisations[:3])
         action.outcome_measures.set([world.measure])
         ProgressUpdateFactory(action=action, author=personas.police_officer)
+        Milestone.objects.create(action=action, title=f"Milestone {number}", due_date=date(2025, 1, 1))
+        BudgetLine.objects.create(action=action, source="council", amount=1000 + number)
         plan = PlanFactory(partnership=csp, start_year=2010 + number, end_year=2012 + number)
         measure = MeasureFactory(priority=PriorityFactory(plan=plan))
         MeasureValueFactory(measure=measure)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from actionplans import permissions as action_permissions
-from actionplans.models import ProgressUpdate
+from actionplans.models import BudgetLine, Milestone, ProgressUpdate
 from partnerships import permissions as partnership_permissions
 from priorities import permissions as priority_permissions
 from reviews import permissions as review_permissions
@@ -30,6 +30,8 @@ SCOPES: dict[str, Callable[[Any], Any]] = {
     "action-plans": action_permissions.visible_action_plans,
     "actions": action_permissions.visible_actions,
     "progress-updates": lambda user: ProgressUpdate.objects.filter(action__in=action_permissions.visible_actions(user)),
+    "milestones": lambda user: Milestone.objects.filter(action__in=action_permissions.visible_actions(user)),
+    "budget-lines": lambda user: BudgetLine.objects.filter(action__in=action_permissions.visible_actions(user)),
     "reviews": review_permissions.visible_reviews,
     "recommendations": lambda user: Recommendation.objects.filter(review__in=review_permissions.visible_reviews(user)),
 }

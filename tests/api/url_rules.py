@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from actionplans.models import ProgressUpdate
+from actionplans.models import BudgetLine, Milestone, ProgressUpdate
 from partnerships.models import ApiToken
 from priorities.models import MeasureValue, OutcomeMeasure, Priority
 from tests.actionplans.url_rules import agreed_plan, police_action
@@ -82,6 +82,10 @@ RULES: dict[str, dict[str, Any]] = {
     "api:action-progress": _api(**dict.fromkeys(Personas.ROLES, 405)),
     "api:progress-update-list": SIGNED_IN,
     "api:progress-update-detail": ACTION_READERS,
+    "api:milestone-list": SIGNED_IN,
+    "api:milestone-detail": ACTION_READERS,
+    "api:budget-line-list": SIGNED_IN,
+    "api:budget-line-detail": ACTION_READERS,
     "api:review-list": REVIEW_LISTS,
     "api:review-detail": REVIEW_READERS,
     "api:recommendation-list": REVIEW_LISTS,
@@ -149,6 +153,14 @@ def _row(name: str, personas: Personas) -> Any:
             defaults={"rag": "green", "narrative": "On track", "percent_complete": 20},
         )
         return update
+    if kind == "milestone":
+        milestone, _ = Milestone.objects.get_or_create(
+            action=police_action(personas), title="Rota agreed", defaults={"due_date": date(2024, 10, 31)}
+        )
+        return milestone
+    if kind == "budget-line":
+        line, _ = BudgetLine.objects.get_or_create(action=police_action(personas), source="pcc", amount=5000)
+        return line
     if kind == "review":
         return make_review(personas)
     if kind == "recommendation":
