@@ -353,6 +353,7 @@ SPECTACULAR_SETTINGS = {
         "ActionPlanStatusEnum": "actionplans.models.ActionPlanStatus",
         "ActionStatusEnum": "actionplans.models.ActionStatus",
         "RecommendationStatusEnum": "reviews.choices.RecommendationStatus",
+        "AnnualReportStatusEnum": "actionplans.models.AnnualReportStatus",
     },
     "SERVE_AUTHENTICATION": [],
 }

@@ -1,6 +1,7 @@
 """The action plans app's API endpoints: action plans (plans.py), actions with their progress reports
-(actions.py), progress updates (progress.py), and the actions' milestones and budget lines (items.py).
-Registered in csp_portal/api/urls.py.
+(actions.py), progress updates (progress.py), the actions' milestones and budget lines (items.py), and
+the annual reports to the crime and disorder committee (reports.py, read-only). Registered in
+csp_portal/api/urls.py.
 
 Scope: actionplans.permissions (visible_action_plans, visible_actions; progress updates are those of the
 visible actions). Lead officers' and authors' names are personal data: null for those who may not see the
@@ -18,5 +19,13 @@ from actionplans.api.actions import ActionViewSet
 from actionplans.api.items import BudgetLineViewSet, MilestoneViewSet
 from actionplans.api.plans import ActionPlanViewSet
 from actionplans.api.progress import ProgressUpdateViewSet
+from actionplans.api.reports import AnnualReportViewSet
 
-__all__ = ["ActionPlanViewSet", "ActionViewSet", "BudgetLineViewSet", "MilestoneViewSet", "ProgressUpdateViewSet"]
+__all__ = [
+    "ActionPlanViewSet",
+    "ActionViewSet",
+    "AnnualReportViewSet",
+    "BudgetLineViewSet",
+    "MilestoneViewSet",
+    "ProgressUpdateViewSet",
+]

@@ -14,6 +14,7 @@ from rest_framework.routers import DefaultRouter
 from actionplans.api import (
     ActionPlanViewSet,
     ActionViewSet,
+    AnnualReportViewSet,
     BudgetLineViewSet,
     MilestoneViewSet,
     ProgressUpdateViewSet,
@@ -41,6 +42,7 @@ router.register("actions", ActionViewSet, basename="action")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
+router.register("annual-reports", AnnualReportViewSet, basename="annual-report")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 

@@ -4,8 +4,8 @@ with an action plan of its own, and an API token for every persona.
 Riverton has an approved and a draft strategic assessment; an adopted plan (a priority, an outcome
 measure with a value) and a draft one (a priority); an agreed action plan under the adopted plan with an
 action the police lead (with a progress update, a milestone and a budget line) and one the council leads;
-and a domestic homicide review (tests/reviews/conftest.make_review) with a recommendation. Hillford's
-manager is the outsider.
+a domestic homicide review (tests/reviews/conftest.make_review) with a recommendation; and annual
+reports for 2024/25 (published) and 2025/26 (a draft). Hillford's manager is the outsider.
 
 Every test here runs with generous rate limits (the throttle has tests of its own).
 """
@@ -22,7 +22,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from actionplans import services as action_services
-from actionplans.models import Action, ActionPlan, BudgetLine, Milestone, ProgressUpdate
+from actionplans.models import Action, ActionPlan, AnnualReport, BudgetLine, Milestone, ProgressUpdate
+from actionplans.reports import services as report_services
 from partnerships.models import ApiToken, User
 from priorities.models import MeasureValue, OutcomeMeasure, PartnershipPlan, Priority, StrategicAssessment
 from reviews.models import Recommendation, Review
@@ -102,6 +103,8 @@ class World:
     update: ProgressUpdate
     milestone: Milestone  # of the police's action
     budget_line: BudgetLine  # of the police's action
+    published_report: AnnualReport  # 2024/25
+    draft_report: AnnualReport  # 2025/26
     other_action_plan: ActionPlan
     other_action: Action
     review: Review
@@ -208,6 +211,22 @@ def build_world(personas: Personas) -> World:
         amount=Decimal("12000.00"),
         spent_to_date=Decimal("4500.00"),
     )
+    review = make_review(personas)
+    published_report = report_services.annual_report_create(
+        actor=personas.manager, partnership=csp, plan=plan, year=2024, committee="Riverton Scrutiny Committee"
+    )
+    report_services.annual_report_update(
+        actor=personas.manager,
+        report=published_report,
+        version=published_report.version,
+        title=published_report.title,
+        committee=published_report.committee,
+        summary="Patrols began in the town centre",
+    )
+    report_services.annual_report_publish(
+        actor=personas.manager, report=published_report, version=published_report.version
+    )
+    draft_report = report_services.annual_report_create(actor=personas.manager, partnership=csp, plan=plan, year=2025)
     other_action_plan = ActionPlanFactory(partnership=personas.other_csp, title="Hillford Action Plan")
     other_action = action_services.action_create(
         actor=personas.outsider,
@@ -220,7 +239,6 @@ def build_world(personas: Personas) -> World:
             supporting_organisations=(),
         ),
     )
-    review = make_review(personas)
     clients = {role: token_client(make_token(personas.by_role(role))) for role in Personas.ROLES}
     clients[ANONYMOUS] = APIClient()
     return World(
@@ -239,6 +257,8 @@ def build_world(personas: Personas) -> World:
         update=update,
         milestone=milestone,
         budget_line=budget_line,
+        published_report=published_report,
+        draft_report=draft_report,
         other_action_plan=other_action_plan,
         other_action=other_action,
         review=review,

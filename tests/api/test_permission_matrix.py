@@ -177,6 +177,7 @@ def listing(kind: str) -> Callable[[World], str]:
 
 
 READ_ONLY_LISTS = (
+    "annual-reports",
     "partnerships",
     "organisations",
     "strategic-assessments",
@@ -190,6 +191,7 @@ READ_ONLY_DETAILS: dict[str, tuple[Callable[[World], str], dict[str, int]]] = {
     "assessment": (detail("strategic-assessments", lambda w: w.approved_assessment), everyone(405)),
     "measure value": (detail("measure-values", lambda w: w.value), everyone(405)),
     "progress update": (detail("progress-updates", lambda w: w.update), everyone(405)),
+    "annual report": (detail("annual-reports", lambda w: w.published_report), everyone(405)),
     "review": (detail("reviews", lambda w: w.review), review_gated(405)),
     "recommendation": (detail("recommendations", lambda w: w.recommendation), review_gated(405)),
 }
@@ -246,6 +248,13 @@ ROWS: list[Row] = [
         ),
     ),
     Row("progress update", "get", detail("progress-updates", lambda w: w.update), ACTION_READERS),
+    Row("published annual report", "get", detail("annual-reports", lambda w: w.published_report), ACTION_READERS),
+    Row(
+        "draft annual report",
+        "get",
+        detail("annual-reports", lambda w: w.draft_report),
+        {**DRAFT_READERS, "chair": 200},
+    ),
     Row("milestone", "get", detail("milestones", lambda w: w.milestone), ACTION_READERS),
     Row("budget line", "get", detail("budget-lines", lambda w: w.budget_line), ACTION_READERS),
     Row("review", "get", detail("reviews", lambda w: w.review), REVIEW_READERS),

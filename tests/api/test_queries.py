@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actionplans.models import Action, BudgetLine, Milestone
+from actionplans.models import Action, AnnualReport, BudgetLine, Milestone
 from partnerships.models import OrganisationMembership
 from priorities.models import CrimeCount, StrategicAssessment
 from reviews.models import Agency, Pause
@@ -44,6 +44,7 @@ LISTS = {
     "progress-updates": 5,
     "milestones": 5,
     "budget-lines": 5,
+    "annual-reports": 5,
     "reviews": 11,
     "recommendations": 7,
 }
@@ -79,6 +80,13 @@ def _grow(world: World, rows: int = 12) -> None:
         Milestone.objects.create(action=action, title=f"Milestone {number}", due_date=date(2025, 1, 1))
         BudgetLine.objects.create(action=action, source="council", amount=1000 + number)
         plan = PlanFactory(partnership=csp, start_year=2010 + number, end_year=2012 + number)
+        AnnualReport.objects.create(
+            partnership=csp,
+            plan=plan,
+            title=f"Report {number}",
+            period_start=date(2010 + number, 4, 1),
+            period_end=date(2011 + number, 3, 31),
+        )
         measure = MeasureFactory(priority=PriorityFactory(plan=plan))
         MeasureValueFactory(measure=measure)
         StrategicAssessment.objects.create(
@@ -138,10 +146,14 @@ def _details(world: World) -> dict[str, str]:
         "plan": f"{API}partnership-plans/{world.plan.pk}/",
         "action": f"{API}actions/{world.police_action.pk}/",
         "review": f"{API}reviews/{world.review.pk}/",
+        "published report": f"{API}annual-reports/{world.published_report.pk}/",
+        "draft report": f"{API}annual-reports/{world.draft_report.pk}/",
     }
 
 
-@pytest.mark.parametrize("kind", ["partnership", "assessment", "plan", "action", "review"])
+@pytest.mark.parametrize(
+    "kind", ["partnership", "assessment", "plan", "action", "review", "published report", "draft report"]
+)
 def test_a_details_queries_do_not_grow_with_what_hangs_off_it(world: World, kind: str) -> None:
     url = _details(world)[kind]
     small = _count(world, "manager", url)

@@ -32,6 +32,7 @@ SCOPES: dict[str, Callable[[Any], Any]] = {
     "progress-updates": lambda user: ProgressUpdate.objects.filter(action__in=action_permissions.visible_actions(user)),
     "milestones": lambda user: Milestone.objects.filter(action__in=action_permissions.visible_actions(user)),
     "budget-lines": lambda user: BudgetLine.objects.filter(action__in=action_permissions.visible_actions(user)),
+    "annual-reports": action_permissions.visible_annual_reports,
     "reviews": review_permissions.visible_reviews,
     "recommendations": lambda user: Recommendation.objects.filter(review__in=review_permissions.visible_reviews(user)),
 }

@@ -17,7 +17,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from actionplans.models import BudgetLine, Milestone, ProgressUpdate
+from actionplans.models import AnnualReport, BudgetLine, Milestone, ProgressUpdate
+from actionplans.reports import services as report_services
 from partnerships.models import ApiToken
 from priorities.models import MeasureValue, OutcomeMeasure, Priority
 from tests.actionplans.url_rules import agreed_plan, police_action
@@ -86,6 +87,9 @@ RULES: dict[str, dict[str, Any]] = {
     "api:milestone-detail": ACTION_READERS,
     "api:budget-line-list": SIGNED_IN,
     "api:budget-line-detail": ACTION_READERS,
+    "api:annual-report-list": SIGNED_IN,
+    # A published report: those who read the partnership's action plans (a draft: its managers and chair).
+    "api:annual-report-detail": ACTION_READERS,
     "api:review-list": REVIEW_LISTS,
     "api:review-detail": REVIEW_READERS,
     "api:recommendation-list": REVIEW_LISTS,
@@ -119,6 +123,20 @@ def _measure(personas: Personas) -> OutcomeMeasure:
         },
     )
     return measure
+
+
+def _published_report(personas: Personas) -> AnnualReport:
+    """Riverton's published annual report on the first year of its adopted plan."""
+    plan = adopted_plan(personas)
+    report = AnnualReport.objects.filter(partnership=personas.csp, plan=plan, status="published").first()
+    if report is None:
+        report = report_services.annual_report_create(
+            actor=personas.manager, partnership=personas.csp, plan=plan, year=plan.start_year
+        )
+        AnnualReport.objects.filter(pk=report.pk).update(summary="A good year")
+        report.refresh_from_db()
+        report_services.annual_report_publish(actor=personas.manager, report=report, version=report.version)
+    return report
 
 
 def _row(name: str, personas: Personas) -> Any:
@@ -161,6 +179,8 @@ def _row(name: str, personas: Personas) -> Any:
     if kind == "budget-line":
         line, _ = BudgetLine.objects.get_or_create(action=police_action(personas), source="pcc", amount=5000)
         return line
+    if kind == "annual-report":
+        return _published_report(personas)
     if kind == "review":
         return make_review(personas)
     if kind == "recommendation":
