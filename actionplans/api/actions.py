@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action as endpoint
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -202,7 +202,7 @@ class ActionFilterSet(filters.FilterSet):  # type: ignore[misc]
         responses={201: ProgressCreatedSerializer},
     ),
 )
-class ActionViewSet(PortalViewSet):
+class ActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalViewSet):
     """Actions you may read. Managers add and change them; the lead organisation's officers report progress."""
 
     queryset = Action.objects.none()
@@ -243,11 +243,10 @@ class ActionViewSet(PortalViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan_pk = body_pk(request, "action_plan")
         action_plan = self._plan_for_create(plan_pk) if plan_pk is not None else None
-        data = ActionCreateSerializer(data=request.data, action_plan=action_plan, context={"request": request})
-        data.is_valid(raise_exception=True)
+        values = self.valid_input(ActionCreateSerializer, action_plan=action_plan)
         if action_plan is None:  # body_pk reads the field as the serializer does: not reached
             raise serializers.ValidationError({"action_plan": ["Choose an action plan"]})
-        fields = _action_fields(data.validated_data, None)
+        fields = _action_fields(values, None)
         action = call_service(
             lambda: services.action_create(actor=actor(request), action_plan=action_plan, fields=fields),
             expected=None,
@@ -263,14 +262,9 @@ class ActionViewSet(PortalViewSet):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         action = self.get_object(for_write=True)
-        data = ActionChangeSerializer(
-            data=request.data,
-            partial=kwargs.get("partial", False),
-            action_plan=action.action_plan,
-            context={"request": request},
+        values = self.valid_input(
+            ActionChangeSerializer, partial=kwargs.get("partial", False), action_plan=action.action_plan
         )
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
         expected = expected_version(
             request, values.get("version"), current_version=action.version, represent=lambda: self.represent(action)
         )
@@ -284,16 +278,11 @@ class ActionViewSet(PortalViewSet):
         )
         return with_etag(Response(self.represent(saved)), saved.version)
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.update(request, *args, partial=True, **kwargs)
-
     @endpoint(detail=True, methods=["post"], url_path="progress-updates")
     def progress(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Report progress on the action: RAG with its reason, % complete, status and evidence."""
         action = permissions.get_action_for_user(request.user, self._pk(), for_update=True)
-        data = ProgressWriteSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = self.valid_input(ProgressWriteSerializer)
         expected = expected_version(
             request, values.get("version"), current_version=action.version, represent=lambda: self.represent(action)
         )

@@ -49,7 +49,7 @@ class ItemWriteSerializer(WriteSerializer):
             del self.fields["action"]  # it stays with its action
 
 
-class ItemViewSet(mixins.CreateModelMixin, PortalViewSet):
+class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalViewSet):
     """Rows that belong to an action: listed and read with it; added and changed by its progress reporters.
 
     A subclass names its model, its input serializer, the service that saves it (`save`, called with the
@@ -85,28 +85,20 @@ class ItemViewSet(mixins.CreateModelMixin, PortalViewSet):
         if action_pk is not None:
             # The action is authorised first: 404 outside scope, 403 for those who may not report on it.
             _action_for_write(request.user, action_pk)
-        data = self.write_serializer(data=request.data, creating=True, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = self.valid_input(self.write_serializer, creating=True)
         action = _action_for_write(request.user, values.pop("action"))
         row = call_service(lambda: self.save(request, action, None, values), expected=None, represent=self.represent)
         return created(self.represent(row), self.detail_name, row.pk)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = self.get_object(for_write=True)
-        data = self.write_serializer(
-            data=request.data, partial=kwargs.get("partial", False), context={"request": request}
-        )
-        data.is_valid(raise_exception=True)
-        names = [str(name) for name in data.fields]
-        values = {name: data.validated_data.get(name, getattr(row, name)) for name in names}
+        sent = self.valid_input(self.write_serializer, partial=kwargs.get("partial", False))
+        names = [str(name) for name in self.write_serializer().fields]  # those of a change: not the action
+        values = {name: sent.get(name, getattr(row, name)) for name in names}
         saved = call_service(
             lambda: self.save(request, row.action, row, values), expected=None, represent=self.represent
         )
         return Response(self.represent(saved))
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.update(request, *args, partial=True, **kwargs)
 
 
 def _item_filters(model: type[Model]) -> type[filters.FilterSet]:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -78,7 +78,7 @@ class ActionPlanFilterSet(filters.FilterSet):  # type: ignore[misc]
     update=extend_schema(request=ActionPlanWriteSerializer, responses=ActionPlanSerializer),
     partial_update=extend_schema(request=ActionPlanWriteSerializer, responses=ActionPlanSerializer),
 )
-class ActionPlanViewSet(PortalViewSet):
+class ActionPlanViewSet(mixins.UpdateModelMixin, PortalViewSet):
     """Action plans you may read; the partnership's managers change them until they are closed."""
 
     queryset = ActionPlan.objects.none()  # the model, for the schema; lists are scoped()
@@ -103,11 +103,7 @@ class ActionPlanViewSet(PortalViewSet):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         action_plan = self.get_object(for_write=True)
-        data = ActionPlanWriteSerializer(
-            data=request.data, partial=kwargs.get("partial", False), context={"request": request}
-        )
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = self.valid_input(ActionPlanWriteSerializer, partial=kwargs.get("partial", False))
         expected = expected_version(
             request,
             values.get("version"),
@@ -128,6 +124,3 @@ class ActionPlanViewSet(PortalViewSet):
             represent=self.represent,
         )
         return with_etag(Response(self.represent(self.reread(saved))), saved.version)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.update(request, *args, partial=True, **kwargs)

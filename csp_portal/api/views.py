@@ -58,7 +58,8 @@ def first_or_404(queryset: QuerySet[Any], pk: int) -> Any:
 
 
 class PortalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
-    """List and retrieve; subclasses add writes through their app's services."""
+    """List and retrieve; subclasses add writes through their app's services (with DRF's CreateModelMixin or
+    UpdateModelMixin for the routes, overriding its create or update: a PATCH is an update with partial)."""
 
     lookup_field = "pk"
     # No OPTIONS (DRF's description of a view) and no TRACE: every other method a view lacks is a 405.
@@ -78,6 +79,13 @@ class PortalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ig
 
     def get_object(self, *, for_write: bool = False) -> Any:
         return self.fetch(self.request.user, pk_of(self.kwargs[self.lookup_field]), for_write=for_write)
+
+    def valid_input(self, serializer_class: type[serializers.Serializer], **kwargs: Any) -> dict[str, Any]:  # type: ignore[type-arg]
+        """The request's body as an input serializer reads it (`partial`, for a PATCH, and its own arguments in
+        kwargs); a 400 with the field errors if it is wrong."""
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
 
     def reread(self, row: Model) -> Any:
         """The row again through the scoped queryset, with its annotations and prefetches (one query)."""

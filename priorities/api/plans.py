@@ -111,7 +111,7 @@ class PlanFilterSet(filters.FilterSet):  # type: ignore[misc]
     update=extend_schema(request=PlanWriteSerializer, responses=PlanSerializer),
     partial_update=extend_schema(request=PlanWriteSerializer, responses=PlanSerializer),
 )
-class PlanViewSet(PortalViewSet):
+class PlanViewSet(mixins.UpdateModelMixin, PortalViewSet):
     """Partnership plans (community safety strategies) you may read; their managers change drafts."""
 
     queryset = PartnershipPlan.objects.none()  # the model, for the schema; lists are scoped()
@@ -144,11 +144,7 @@ class PlanViewSet(PortalViewSet):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.get_object(for_write=True)
-        data = PlanWriteSerializer(
-            data=request.data, partial=kwargs.get("partial", False), context={"request": request}
-        )
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = self.valid_input(PlanWriteSerializer, partial=kwargs.get("partial", False))
         with transaction.atomic():
             # Locked here and again (the same lock) by the service: the version compared is the one saved over.
             current = PartnershipPlan.objects.select_for_update().get(pk=plan.pk)
@@ -173,9 +169,6 @@ class PlanViewSet(PortalViewSet):
                 represent=self.represent,
             )
         return with_etag(Response(self.represent(saved)), saved.version)
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.update(request, *args, partial=True, **kwargs)
 
 
 # --- Priorities ----------------------------------------------------------------------------------------------
@@ -255,7 +248,7 @@ def _priority_values(values: dict[str, Any], current: Priority | None) -> dict[s
         responses=PrioritySerializer,
     ),
 )
-class PriorityViewSet(mixins.CreateModelMixin, PortalViewSet):
+class PriorityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalViewSet):
     """The priorities of the plans you may read; the plan's managers add, change and retire them while the
     plan is a draft or out for consultation."""
 
@@ -288,9 +281,7 @@ class PriorityViewSet(mixins.CreateModelMixin, PortalViewSet):
         if plan_pk is not None:
             # The plan is authorised first: 404 outside scope, 403 for those who may not change it.
             permissions.get_plan_for_user(request.user, plan_pk, action="edit")
-        data = PriorityWriteSerializer(data=request.data, creating=True, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = self.valid_input(PriorityWriteSerializer, creating=True)
         plan = permissions.get_plan_for_user(request.user, values["plan"], action="edit")
         priority = call_service(
             lambda: services.priority_save(actor=actor(request), plan=plan, **_priority_values(values, None)),
@@ -301,29 +292,23 @@ class PriorityViewSet(mixins.CreateModelMixin, PortalViewSet):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         priority = self.get_object(for_write=True)
-        data = PriorityWriteSerializer(
-            data=request.data, partial=kwargs.get("partial", False), context={"request": request}
-        )
-        data.is_valid(raise_exception=True)
+        values = self.valid_input(PriorityWriteSerializer, partial=kwargs.get("partial", False))
         saved = call_service(
             lambda: services.priority_save(
                 actor=actor(request),
                 plan=priority.plan,
                 priority=priority,
-                **_priority_values(data.validated_data, priority),
+                **_priority_values(values, priority),
             ),
             expected=None,
             represent=self.represent,
         )
         return Response(self.represent(saved))
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.update(request, *args, partial=True, **kwargs)
-
     @endpoint(detail=True, methods=["post"])
     def retire(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         priority = self.get_object(for_write=True)
-        WriteSerializer(data=request.data or {}).is_valid(raise_exception=True)  # takes no fields
+        self.valid_input(WriteSerializer)  # takes no fields
         retired = call_service(
             lambda: services.priority_retire(actor=actor(request), plan=priority.plan, priority=priority),
             expected=None,
@@ -402,7 +387,7 @@ def _measure_values(values: dict[str, Any], current: OutcomeMeasure | None) -> d
     update=extend_schema(request=MeasureWriteSerializer, responses=MeasureSerializer),
     partial_update=extend_schema(request=MeasureWriteSerializer, responses=MeasureSerializer),
 )
-class MeasureViewSet(mixins.CreateModelMixin, PortalViewSet):
+class MeasureViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalViewSet):
     """The outcome measures of the plans you may read: baseline, target and which direction is good. The
     plan's managers add and change them until the plan is superseded."""
 
@@ -435,9 +420,7 @@ class MeasureViewSet(mixins.CreateModelMixin, PortalViewSet):
         if priority_pk is not None:
             # The priority's plan is authorised first: 404 outside scope, 403 for those who may not record.
             self._priority_for_write(priority_pk)
-        data = MeasureWriteSerializer(data=request.data, creating=True, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = self.valid_input(MeasureWriteSerializer, creating=True)
         priority = self._priority_for_write(values["priority"])
         measure = call_service(
             lambda: services.measure_save(actor=actor(request), priority=priority, **_measure_values(values, None)),
@@ -448,24 +431,18 @@ class MeasureViewSet(mixins.CreateModelMixin, PortalViewSet):
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         measure = self.get_object(for_write=True)
-        data = MeasureWriteSerializer(
-            data=request.data, partial=kwargs.get("partial", False), context={"request": request}
-        )
-        data.is_valid(raise_exception=True)
+        values = self.valid_input(MeasureWriteSerializer, partial=kwargs.get("partial", False))
         saved = call_service(
             lambda: services.measure_save(
                 actor=actor(request),
                 priority=measure.priority,
                 measure=measure,
-                **_measure_values(data.validated_data, measure),
+                **_measure_values(values, measure),
             ),
             expected=None,
             represent=self.represent,
         )
         return Response(self.represent(saved))
-
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.update(request, *args, partial=True, **kwargs)
 
 
 class MeasureValueSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -517,9 +494,7 @@ class MeasureValueViewSet(mixins.CreateModelMixin, PortalViewSet):
         if measure_pk is not None:
             # The measure's plan is authorised first: 404 outside scope, 403 for those who may not record.
             permissions.get_measure_for_user(request.user, measure_pk, action="record")
-        data = MeasureValueWriteSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = self.valid_input(MeasureValueWriteSerializer)
         measure = permissions.get_measure_for_user(request.user, values["measure"], action="record")
         figure = call_service(
             lambda: services.measure_value_add(
