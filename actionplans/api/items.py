@@ -27,7 +27,7 @@ from actionplans.models import Action, ActionPlanStatus, BudgetLine, FundingSour
 from csp_portal.api.concurrency import call_service
 from csp_portal.api.filters import ChangedSinceFilter, IdFilter, PartnershipFilter
 from csp_portal.api.serializers import PartnershipRefField, WriteSerializer
-from csp_portal.api.views import PortalViewSet, body_pk, created, first_or_404
+from csp_portal.api.views import PortalViewSet, created, first_or_404
 from csp_portal.pages import actor
 
 
@@ -81,12 +81,10 @@ class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalViewSe
         return self.get_serializer(self.reread(row)).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        action_pk = body_pk(request, "action")
-        if action_pk is not None:
-            # The action is authorised first: 404 outside scope, 403 for those who may not report on it.
-            _action_for_write(request.user, action_pk)
-        values = self.valid_input(self.write_serializer, creating=True)
-        action = _action_for_write(request.user, values.pop("action"))
+        action, values = self.valid_input_under(
+            "action", lambda pk: _action_for_write(request.user, pk), self.write_serializer, creating=True
+        )
+        del values["action"]
         row = call_service(lambda: self.save(request, action, None, values), expected=None, represent=self.represent)
         return created(self.represent(row), self.detail_name, row.pk)
 

@@ -9,7 +9,8 @@ same functions the pages call.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.urls import reverse
@@ -21,6 +22,8 @@ from rest_framework.response import Response
 
 from csp_portal.api.concurrency import with_etag
 from csp_portal.api.filters import MAX_ID
+
+T = TypeVar("T")
 
 
 def pk_of(value: Any) -> int:
@@ -86,6 +89,23 @@ class PortalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ig
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    def valid_input_under(
+        self,
+        field: str,
+        authorise: Callable[[int], T],
+        serializer_class: type[serializers.Serializer],  # type: ignore[type-arg]
+        **kwargs: Any,
+    ) -> tuple[T, dict[str, Any]]:
+        """A create's body and the row it is made under (named by the body's `field`, an id), authorised by
+        `authorise` (the permission module's fetch: 404 outside scope, 403 if not allowed) before the rest
+        of the body is checked, so that a caller learns nothing of a row they may not see from a 400."""
+        pk = body_pk(self.request, field)
+        parent = authorise(pk) if pk is not None else None
+        values = self.valid_input(serializer_class, **kwargs)
+        if parent is None:  # an id body_pk does not read but the serializer takes (beyond the ids' range)
+            parent = authorise(values[field])
+        return parent, values
 
     def reread(self, row: Model) -> Any:
         """The row again through the scoped queryset, with its annotations and prefetches (one query)."""

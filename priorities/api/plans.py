@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from csp_portal.api.concurrency import call_service, expected_version, with_etag
 from csp_portal.api.filters import ChangedSinceFilter, IdFilter, PartnershipFilter, date_range
 from csp_portal.api.serializers import PartnershipRefField, WriteSerializer, limit_choices, version_field
-from csp_portal.api.views import PortalViewSet, body_pk, created, first_or_404
+from csp_portal.api.views import PortalViewSet, created, first_or_404
 from csp_portal.pages import actor
 from priorities import permissions, services
 from priorities.models import (
@@ -277,12 +277,12 @@ class PriorityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalVi
         return PrioritySerializer(self.reread(priority), context=self.get_serializer_context()).data
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        plan_pk = body_pk(request, "plan")
-        if plan_pk is not None:
-            # The plan is authorised first: 404 outside scope, 403 for those who may not change it.
-            permissions.get_plan_for_user(request.user, plan_pk, action="edit")
-        values = self.valid_input(PriorityWriteSerializer, creating=True)
-        plan = permissions.get_plan_for_user(request.user, values["plan"], action="edit")
+        plan, values = self.valid_input_under(
+            "plan",
+            lambda pk: permissions.get_plan_for_user(request.user, pk, action="edit"),
+            PriorityWriteSerializer,
+            creating=True,
+        )
         priority = call_service(
             lambda: services.priority_save(actor=actor(request), plan=plan, **_priority_values(values, None)),
             expected=None,
@@ -416,12 +416,9 @@ class MeasureViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, PortalVie
         return priority
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        priority_pk = body_pk(request, "priority")
-        if priority_pk is not None:
-            # The priority's plan is authorised first: 404 outside scope, 403 for those who may not record.
-            self._priority_for_write(priority_pk)
-        values = self.valid_input(MeasureWriteSerializer, creating=True)
-        priority = self._priority_for_write(values["priority"])
+        priority, values = self.valid_input_under(
+            "priority", self._priority_for_write, MeasureWriteSerializer, creating=True
+        )
         measure = call_service(
             lambda: services.measure_save(actor=actor(request), priority=priority, **_measure_values(values, None)),
             expected=None,
@@ -490,12 +487,11 @@ class MeasureValueViewSet(mixins.CreateModelMixin, PortalViewSet):
         return first_or_404(self.scoped(user), pk)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        measure_pk = body_pk(request, "measure")
-        if measure_pk is not None:
-            # The measure's plan is authorised first: 404 outside scope, 403 for those who may not record.
-            permissions.get_measure_for_user(request.user, measure_pk, action="record")
-        values = self.valid_input(MeasureValueWriteSerializer)
-        measure = permissions.get_measure_for_user(request.user, values["measure"], action="record")
+        measure, values = self.valid_input_under(
+            "measure",
+            lambda pk: permissions.get_measure_for_user(request.user, pk, action="record"),
+            MeasureValueWriteSerializer,
+        )
         figure = call_service(
             lambda: services.measure_value_add(
                 actor=actor(request), measure=measure, period_end=values["period_end"], value=values["value"]
