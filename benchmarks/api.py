@@ -218,29 +218,13 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument("--warm-up", type=int, default=3, help="untimed requests first (default 3)")
     args = parser.parse_args()
-    bench._configure_environment()
-    version = bench._recreate_database()
 
-    import django
+    def load(data: Generated) -> None:
+        from benchmarks import reminders
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
+        reminders.load(args.seed).add(ACTIONS)
 
-    from benchmarks import reminders
-    from benchmarks.generate import generate
-
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    data = generate(seed=args.seed)
-    reminders.load(args.seed).add(ACTIONS)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(
-        f"Database {settings.DATABASES['default']['NAME']} (PostgreSQL {version}): national load data and "
-        f"{ACTIONS:,} actions in {time.perf_counter() - started:.0f} s"
-    )
+    data, _ = bench.standalone_database(args.seed, load, f"national load data and {ACTIONS:,} actions")
     return 1 if in_suite(data, requests=args.requests, warm_up=args.warm_up) else 0
 
 

@@ -334,24 +334,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20_260_401, help="seed of the load data")
     args = parser.parse_args()
-    bench._configure_environment()
-    version = bench._recreate_database()
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from benchmarks.generate import generate
-
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    data = generate(seed=args.seed)
-    print(
-        f"Database {settings.DATABASES['default']['NAME']} (PostgreSQL {version}): national load data in "
-        f"{time.perf_counter() - started:.0f} s, {data.counts['people']:,} people"
-    )
+    bench.standalone_database(args.seed, lambda data: None, "national load data")
     print(f"\nDaily reminder planning for {DAY:%A %-d %B %Y} ({PARTNERSHIPS} partnerships):")
     results = run(seed=args.seed)
     print_results(results)

@@ -26,9 +26,10 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/csp_portal_bench"
 RESULTS = ROOT / "benchmarks" / "results" / "latest.json"
+T = TypeVar("T")
 
 
 def _configure_environment() -> None:
@@ -100,6 +102,35 @@ def _recreate_database() -> str:
     finally:
         connection.close()
     return version
+
+
+def standalone_database(seed: int, load: Callable[[Generated], T], built: str) -> tuple[Generated, T]:
+    """For a benchmark run on its own: a fresh benchmark database, migrated, with the national load data and
+    what `load` adds to it (its answer is returned with the data), analysed; prints what was built (`built`,
+    e.g. "national load data and 100,000 actions") and how long it took."""
+    _configure_environment()
+    version = _recreate_database()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from benchmarks.generate import generate
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    data = generate(seed=seed)
+    added = load(data)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would have gathered on a live database
+    print(
+        f"Database {settings.DATABASES['default']['NAME']} (PostgreSQL {version}): {built} in "
+        f"{time.perf_counter() - started:.0f} s, {data.counts['people']:,} people"
+    )
+    return data, added
 
 
 @dataclass

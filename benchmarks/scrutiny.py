@@ -874,29 +874,14 @@ def main() -> int:
     parser.add_argument("--warm-up", type=int, default=5, help="untimed requests first (default 5)")
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of each page")
     args = parser.parse_args()
-    bench._configure_environment()
-    version = bench._recreate_database()
 
-    import django
+    def load(data: Generated) -> Any:
+        from benchmarks import assessment_bench
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
+        return assessment_bench.load(data, seed=args.seed)
 
-    from benchmarks import assessment_bench
-    from benchmarks.generate import generate
-
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    data = generate(seed=args.seed)
-    assessments = assessment_bench.load(data, seed=args.seed)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(
-        f"Database {settings.DATABASES['default']['NAME']} (PostgreSQL {version}): national load data and "
-        f"assessments in {time.perf_counter() - started:.0f} s, {data.counts['people']:,} people\n"
-    )
+    data, assessments = bench.standalone_database(args.seed, load, "national load data and assessments")
+    print()
     failed = run(
         data,
         assessments,
